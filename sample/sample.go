@@ -46,7 +46,7 @@ var trades = []string{
 	"Architects", "Motors", "Hotels", "Media", "Farms",
 }
 
-var regions = []string{"eu02", "eu01", "us03", "us01", "de01", "ca01", "au01"}
+var regions = []string{"eu02", "eu01", "us03", "us01", "jp01", "ca01", "au01"}
 
 // suffix pairs: the Sophos spelling and the ConnectWise spelling.
 var suffixes = [][2]string{

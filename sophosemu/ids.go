@@ -57,7 +57,13 @@ type idSource struct {
 	n    atomic.Uint64
 }
 
-func (s *idSource) next() string { return uuidFrom(s.seed, s.tag, s.n.Add(1)) }
+func (s *idSource) next() string { id, _ := s.nextN(); return id }
+
+// nextN also returns the counter value, to derive more from the same draw.
+func (s *idSource) nextN() (string, uint64) {
+	n := s.n.Add(1)
+	return uuidFrom(s.seed, s.tag, n), n
+}
 
 // hexFrom returns n hex digits derived from (seed, tag, i).
 func hexFrom(seed uint64, tag string, i uint64, n int) string {
