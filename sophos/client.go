@@ -52,7 +52,7 @@ type Options struct {
 	RequestsPerMinute int
 	Logger            *slog.Logger
 
-	NowFunc   func() time.Time                            // clock for token expiry and Retry-After dates
+	NowFunc   func() time.Time                                 // clock for token expiry and Retry-After dates
 	SleepFunc func(ctx context.Context, d time.Duration) error // waits between attempts
 }
 
@@ -200,3 +200,13 @@ func (c *Client) tenantHost(t Tenant) (string, error) {
 	}
 	return c.serverHost("apiHost for tenant "+t.ID, t.APIHost)
 }
+
+// String names the client without its secret or token, so printing or
+// logging a Client by accident leaks nothing.
+func (c *Client) String() string { return "sophos.Client(" + c.opts.ClientID + ")" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
+
+// LogValue is String, for slog.
+func (c *Client) LogValue() slog.Value { return slog.StringValue(c.String()) }
