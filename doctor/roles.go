@@ -1,0 +1,116 @@
+package doctor
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// Level is a security-role level: "None", "My" or "All".
+type Level string
+
+// Permission is one module-function level the integration needs, with the
+// probes that test it when /system/mySecurity cannot be read.
+type Permission struct {
+	Module   string
+	Function string
+	// Op is "Add", "Edit", "Delete" or "Inquire".
+	Op       string
+	Required bool   // false: recommended only (a warning)
+	Why      string // what centralpsa uses it for
+	// Probe is a side-effect-free request whose answer shows the level:
+	// a GET for Inquire; for Add a POST with a body the server must
+	// refuse (400 = allowed, 403 = denied); for Edit a PATCH of id 0.
+	ProbeMethod, ProbePath string
+}
+
+// Fix is the menu path that grants the permission.
+func (p Permission) Fix(role string) string {
+	if role == "" {
+		role = "<the API member's role>"
+	}
+	return fmt.Sprintf("System > Security Roles > %s > %s > %s: set %s Level = All, then Save", role, p.Module, p.Function, p.Op)
+}
+
+// Name is how the check is titled.
+func (p Permission) Name() string {
+	return fmt.Sprintf("%s > %s: %s = All", p.Module, p.Function, p.Op)
+}
+
+// Permissions is Sophos's published permission table for the integration
+// (integration-behaviour.md a.2, rows R2–R8) plus the recommended Close
+// Service Tickets row (R9).
+var Permissions = []Permission{
+	{Module: "Companies", Function: "Company Maintenance", Op: "Inquire", Required: true, Why: "list and match companies", ProbeMethod: "GET", ProbePath: "/company/companies/count"},
+	{Module: "Finance", Function: "Agreements", Op: "Add", Required: true, Why: "create agreement additions", ProbeMethod: "POST", ProbePath: "/finance/agreements"},
+	{Module: "Finance", Function: "Agreements", Op: "Edit", Required: true, Why: "update addition quantities", ProbeMethod: "PATCH", ProbePath: "/finance/agreements/0"},
+	{Module: "Finance", Function: "Agreements", Op: "Inquire", Required: true, Why: "read agreements and additions", ProbeMethod: "GET", ProbePath: "/finance/agreements/count"},
+	{Module: "Procurement", Function: "Product Catalog", Op: "Add", Required: true, Why: "create catalog items", ProbeMethod: "POST", ProbePath: "/procurement/catalog"},
+	{Module: "Procurement", Function: "Product Catalog", Op: "Edit", Required: true, Why: "keep catalog items current", ProbeMethod: "PATCH", ProbePath: "/procurement/catalog/0"},
+	{Module: "Procurement", Function: "Product Catalog", Op: "Inquire", Required: true, Why: "find catalog items", ProbeMethod: "GET", ProbePath: "/procurement/catalog/count"},
+	{Module: "System", Function: "Table Setup", Op: "Add", Required: true, Why: "create missing product types, categories and subcategories", ProbeMethod: "POST", ProbePath: "/procurement/categories"},
+	{Module: "System", Function: "Table Setup", Op: "Edit", Required: true, Why: "keep setup tables current", ProbeMethod: "PATCH", ProbePath: "/procurement/categories/0"},
+	{Module: "System", Function: "Table Setup", Op: "Inquire", Required: true, Why: "read boards, statuses, priorities and product setup tables", ProbeMethod: "GET", ProbePath: "/service/boards/count"},
+	{Module: "System", Function: "Member Maintenance", Op: "Inquire", Required: true, Why: "resolve members", ProbeMethod: "GET", ProbePath: "/system/members/count"},
+	{Module: "Service Desk", Function: "Service Tickets", Op: "Add", Required: true, Why: "create tickets and notes", ProbeMethod: "POST", ProbePath: "/service/tickets"},
+	{Module: "Service Desk", Function: "Service Tickets", Op: "Edit", Required: true, Why: "update tickets", ProbeMethod: "PATCH", ProbePath: "/service/tickets/0"},
+	{Module: "Service Desk", Function: "Service Tickets", Op: "Inquire", Required: true, Why: "find tickets", ProbeMethod: "GET", ProbePath: "/service/tickets/count"},
+	{Module: "System", Function: "API Reports", Op: "Inquire", Required: true, Why: "reconciliation reads through the reporting API", ProbeMethod: "GET", ProbePath: "/system/reports"},
+	{Module: "Service Desk", Function: "Close Service Tickets", Op: "Edit", Required: false, Why: "close tickets when their alerts resolve", ProbeMethod: "", ProbePath: ""},
+}
+
+// SecurityRow is one row of /system/mySecurity as the doctor needs it.
+type SecurityRow struct {
+	ModuleName, ModuleIdentifier                   string
+	FunctionName, FunctionIdentifier               string
+	AddLevel, EditLevel, DeleteLevel, InquireLevel string
+}
+
+func (r SecurityRow) level(op string) string {
+	switch op {
+	case "Add":
+		return r.AddLevel
+	case "Edit":
+		return r.EditLevel
+	case "Delete":
+		return r.DeleteLevel
+	}
+	return r.InquireLevel
+}
+
+// fold reduces a name to lower-case letters and digits, because the exact
+// identifiers ConnectWise uses in mySecurity are not documented: "Service
+// Desk", "ServiceDesk" and "service_desk" must all match.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// matches reports whether a row is the module function p names, by name
+// or by identifier.
+func (p Permission) matches(r SecurityRow) bool {
+	fn := fold(p.Function)
+	if fold(r.FunctionName) != fn && fold(r.FunctionIdentifier) != fn {
+		return false
+	}
+	mod := fold(p.Module)
+	// The module may be missing or spelled as an identifier; the function
+	// name alone is unique among the rows we care about.
+	return r.ModuleName == "" && r.ModuleIdentifier == "" || fold(r.ModuleName) == mod || fold(r.ModuleIdentifier) == mod ||
+		strings.Contains(mod, fold(r.ModuleIdentifier)) && r.ModuleIdentifier != ""
+}
+
+// findRow returns the row for p, if any.
+func findRow(rows []SecurityRow, p Permission) (SecurityRow, bool) {
+	for _, r := range rows {
+		if p.matches(r) {
+			return r, true
+		}
+	}
+	return SecurityRow{}, false
+}
