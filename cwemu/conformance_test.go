@@ -6,8 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -17,19 +15,17 @@ import (
 	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"centralpsa/cwemu"
+	"centralpsa/internal/shareddir"
 )
 
-// The vendor schema is read from the shared data directory, never copied
-// into the repository.
-const defaultSchema = "/work/shared/cw-openapi/cw-openapi-trimmed-get-2026.4.json"
+// The vendor schema is read from the shared data directory beside the
+// checkout, never copied into the repository.
+const defaultSchema = "cw-openapi-trimmed-get-2026.4.json"
 
-func schemaPath(t *testing.T, env, def string) string {
+func schemaPath(t *testing.T, env, file string) string {
 	t.Helper()
-	p := os.Getenv(env)
-	if p == "" {
-		p = def
-	}
-	if _, err := os.Stat(p); err != nil {
+	p, ok := shareddir.Find(env, "cw-openapi", file)
+	if !ok {
 		t.Skipf("ConnectWise schema %s not found; set %s to the file to run this test", p, env)
 	}
 	return p
@@ -192,8 +188,7 @@ func TestConformanceWithVendorSchema(t *testing.T) {
 // subset against the schemas reconstructed from the 2025.1 Go client.
 func TestConformanceWithSupplement(t *testing.T) {
 	t.Parallel()
-	def := filepath.Join(filepath.Dir(defaultSchema), "supplement-models-2025.1-from-go-client.json")
-	doc := loadSchema(t, schemaPath(t, "CENTRALPSA_CW_SUPPLEMENT", def))
+	doc := loadSchema(t, schemaPath(t, "CENTRALPSA_CW_SUPPLEMENT", "supplement-models-2025.1-from-go-client.json"))
 	// The spec types report rows as objects; real rows are scalars (doc §10.19).
 	doc.Components.Schemas["ReportDataResponse"].Value.Properties["row_values"].Value.Items.Value.Items = openapi3.NewSchemaRef("", openapi3.NewSchema())
 	b := setup(t)
