@@ -2,6 +2,7 @@ package connectwise
 
 import (
 	"context"
+	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -76,6 +77,8 @@ type Client struct {
 	limiter *rate.Limiter
 	log     *slog.Logger
 	accept  string
+	// redactor blanks the private key and the Basic token in server text.
+	redactor *strings.Replacer
 
 	mu       sync.Mutex
 	codebase string // "" until discovered
@@ -106,6 +109,12 @@ func New(opts Options) (*Client, error) {
 	}
 	c := &Client{opts: opts, site: site, http: opts.HTTPClient, log: opts.Logger}
 	c.accept = "application/vnd.connectwise.com+json; version=" + opts.APIVersion
+	token := base64.StdEncoding.EncodeToString([]byte(opts.Company + "+" + opts.PublicKey + ":" + opts.PrivateKey.Reveal()))
+	pairs := []string{token, "<secret>"}
+	if len(opts.PrivateKey.Reveal()) >= 8 { // a shorter one would blank ordinary words
+		pairs = append(pairs, opts.PrivateKey.Reveal(), "<secret>")
+	}
+	c.redactor = strings.NewReplacer(pairs...)
 	if opts.RequestsPerMinute > 0 {
 		c.limiter = rate.NewLimiter(rate.Limit(float64(opts.RequestsPerMinute)/60), opts.Burst)
 	}
@@ -232,7 +241,10 @@ func sleep(ctx context.Context, d time.Duration) error {
 // Site returns the configured site address, for messages.
 func (c *Client) Site() string { return c.site.String() }
 
-// String keeps the keys out of anything that prints a client.
+// String and GoString keep the keys out of anything that prints a client.
 func (c *Client) String() string {
 	return fmt.Sprintf("connectwise.Client{site: %s, company: %s}", c.site, c.opts.Company)
 }
+
+// GoString implements fmt.GoStringer for %#v.
+func (c *Client) GoString() string { return c.String() }
