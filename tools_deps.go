@@ -13,4 +13,7 @@ import (
 	_ "golang.org/x/time/rate"
 	_ "modernc.org/sqlite"
 	_ "golang.org/x/crypto/bcrypt"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "github.com/chromedp/chromedp"
 )

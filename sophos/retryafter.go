@@ -1,0 +1,7 @@
+package sophos
+
+import "time"
+
+// RetryAfterDelay is how long Sophos asked us to wait (429 or 503); the job
+// runner snoozes a job for that long instead of using up an attempt.
+func (e *Error) RetryAfterDelay() time.Duration { return e.RetryAfter }
