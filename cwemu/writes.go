@@ -190,3 +190,20 @@ func (s *Server) actor() string {
 	}
 	return apiMemberID
 }
+
+// falseFlags defaults boolean columns that the server never leaves null
+// (bit NOT NULL in ConnectWise's database) to false on create, so that the
+// usual filters such as deletedFlag = false also find records created
+// without the flag.
+func falseFlags(names ...string) func(*Server, record) []string {
+	return func(_ *Server, rec record) []string {
+		var set []string
+		for _, n := range names {
+			if _, ok := rec[n]; !ok {
+				rec[n] = false
+				set = append(set, n)
+			}
+		}
+		return set
+	}
+}
