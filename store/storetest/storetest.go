@@ -44,6 +44,10 @@ func Exercise(t *testing.T, newDSN NewDSNFunc) {
 		{"Ops", exerciseOps},
 		{"Audit", exerciseAudit},
 		{"Tx", exerciseTx},
+		{"TicketLinks", exerciseTicketLinks},
+		{"AlertCursors", exerciseAlertCursors},
+		{"UsageItems", exerciseUsageItems},
+		{"Users", exerciseUsers},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -1,0 +1,34 @@
+-- Alert tickets: one row per consolidation key (tenant + alert type +
+-- device) with the ConnectWise ticket that key has now, and a per-tenant
+-- cursor over the alerts' raisedAt.
+--
+-- pending_create is set, in the same transaction as the decision, before
+-- a ticket is created and cleared once its id is stored. A row left
+-- pending (a lost answer, a crash) makes the next run look the key up in
+-- ConnectWise (externalXRef) instead of creating a second ticket.
+
+CREATE TABLE ticket_links (
+    link_key       TEXT PRIMARY KEY,
+    tenant_id      TEXT NOT NULL,
+    company_id     INTEGER,
+    ticket_id      INTEGER,
+    summary        TEXT NOT NULL DEFAULT '',
+    state          TEXT NOT NULL CHECK (state IN ('open', 'resolved', 'closed')),
+    severity       TEXT NOT NULL DEFAULT '',
+    occurrences    INTEGER NOT NULL DEFAULT 0,
+    alert_ids      TEXT NOT NULL DEFAULT '[]',
+    first_seen     TEXT,
+    last_alert_at  TEXT,
+    closed_at      TEXT,
+    pending_create INTEGER NOT NULL DEFAULT 0,
+    pending_since  TEXT,
+    updated_at     TEXT NOT NULL,
+    CHECK (ticket_id IS NOT NULL OR pending_create = 1)
+);
+CREATE INDEX ticket_links_tenant_state ON ticket_links (tenant_id, state);
+
+CREATE TABLE alert_cursors (
+    tenant_id      TEXT PRIMARY KEY,
+    last_raised_at TEXT NOT NULL,
+    updated_at     TEXT NOT NULL
+);

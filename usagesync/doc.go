@@ -1,0 +1,29 @@
+// Package usagesync runs the monthly usage sync: it gathers what the pure
+// planner in package usage needs (Sophos billing lines, the store's
+// mappings and product overrides, the ConnectWise agreements, catalog items
+// and additions those mappings reach), shows or applies the plan, and
+// records every write.
+//
+// Reads are batched and bounded: agreements, companies and catalog items
+// are fetched with "in (...)" conditions in batches, and each mapped
+// agreement's additions are read once by a few workers sharing the
+// client's rate limiter.
+//
+// Writes run one at a time, catalog items first and then customer by
+// customer (one agreement is one customer), in the plan's order, so that
+// ConnectWise assigns ids in the same order on every run and two databases
+// give the same end state. One customer's failure is recorded on it with
+// advice and the others go on.
+//
+// Crash safety rests on three things. Every op is marked in run_ops:
+// pending before its write, done after it, so a resumed run skips what is
+// done. Creates are checkable: before creating a catalog item or an
+// addition, and after a create whose answer was lost
+// (connectwise.ErrOutcomeUnknown), the record is looked up (catalog item by
+// identifier, addition by agreement and product identifier, not
+// cancelled), so a retry never makes a duplicate. And Resume re-plans from
+// fresh state with usage.Resume, refusing to continue a plan the world has
+// moved away from. Every write is appended to the audit log after it is
+// sent, with its outcome; a write whose run died before recording it is
+// audited when that run is resumed.
+package usagesync
