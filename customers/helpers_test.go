@@ -1,12 +1,8 @@
 package customers
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
+	"centralpsa/internal/dbtest"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,31 +44,7 @@ func dialects(t *testing.T, fn func(t *testing.T, dsn func(t *testing.T) string)
 }
 
 func pgSchema(t *testing.T, base string) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	schema := "customerstest_" + hex.EncodeToString(suffix)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("CENTRALPSA_TEST_POSTGRES: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop test schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return dbtest.Postgres(t, "customers")
 }
 
 func setup(t *testing.T, dsn string, n int) *testBundle {

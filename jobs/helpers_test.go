@@ -1,12 +1,9 @@
 package jobs
 
 import (
+	"centralpsa/internal/dbtest"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -48,32 +45,7 @@ func eachDialect(t *testing.T, fn func(t *testing.T, d dialect)) {
 // search_path selects it, as the store's tests do, so that our tables and
 // River's land together in it. The schema is dropped after the test.
 func pgSchemaDSN(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("CENTRALPSA_TEST_POSTGRES")
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	schema := "jobstest_" + hex.EncodeToString(suffix)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("CENTRALPSA_TEST_POSTGRES: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop test schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return dbtest.Postgres(t, "jobs")
 }
 
 // testBundle is one test's database, fakes and runner.

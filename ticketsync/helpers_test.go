@@ -1,13 +1,9 @@
 package ticketsync
 
 import (
+	"centralpsa/internal/dbtest"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"log/slog"
-	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"sync"
@@ -221,31 +217,7 @@ func refID(tk map[string]any, field string) int64 {
 // postgresDSN gives a schema of its own on CENTRALPSA_TEST_POSTGRES, or
 // skips the test.
 func postgresDSN(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("CENTRALPSA_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("set CENTRALPSA_TEST_POSTGRES=postgres://... to run the ticket sync tests on PostgreSQL")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	schema := "ticketsync_" + hex.EncodeToString(suffix)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("CENTRALPSA_TEST_POSTGRES: %v", err)
-	}
-	t.Cleanup(func() { admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return dbtest.Postgres(t, "ticket sync")
 }
 
 // syncBuffer is a log sink safe for concurrent writes.

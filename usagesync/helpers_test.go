@@ -1,13 +1,8 @@
 package usagesync_test
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
+	"centralpsa/internal/dbtest"
 	"log/slog"
-	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -249,35 +244,7 @@ func diffSlots(t *testing.T, want, got map[slotKey]int64) {
 // postgresDSN returns the DSN of a fresh schema on the server in
 // CENTRALPSA_TEST_POSTGRES, dropped when the test ends.
 func postgresDSN(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("CENTRALPSA_TEST_POSTGRES")
-	if base == "" {
-		t.Skip("set CENTRALPSA_TEST_POSTGRES=postgres://... to run the usage sync tests on PostgreSQL")
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	suffix := make([]byte, 6)
-	rand.Read(suffix)
-	schema := "usagesync_" + hex.EncodeToString(suffix)
-	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("CENTRALPSA_TEST_POSTGRES: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("drop test schema: %v", err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	return dbtest.Postgres(t, "usage sync")
 }
 
 // lockedWriter lets parallel goroutines of one test log into one buffer.
