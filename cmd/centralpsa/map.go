@@ -11,7 +11,6 @@ import (
 
 	"centralpsa"
 	"centralpsa/config"
-	"centralpsa/connect"
 	"centralpsa/customers"
 	"centralpsa/mapping"
 )
@@ -42,25 +41,11 @@ func (a *app) mapCmd(ctx context.Context, args []string) error {
 // customerService opens the database and builds both clients from the
 // settings (environment over database). close releases the database.
 func (a *app) customerService(ctx context.Context) (svc *customers.Service, close func(), err error) {
-	db, err := a.openStore(ctx)
+	sv, closeFn, err := a.openServices(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	fail := func(err error) (*customers.Service, func(), error) { db.Close(); return nil, nil, err }
-	s, err := config.Load(ctx, a.env, db)
-	if err != nil {
-		return fail(err)
-	}
-	o := connect.Options{Logger: a.logger}
-	cw, err := connect.ConnectWise(s, o)
-	if err != nil {
-		return fail(err)
-	}
-	so, err := connect.Sophos(s, o)
-	if err != nil {
-		return fail(err)
-	}
-	return &customers.Service{CW: cw, Sophos: so, Store: db, Logger: a.logger}, func() { db.Close() }, nil
+	return sv.customers, closeFn, nil
 }
 
 func (a *app) mapAuto(ctx context.Context, args []string) error {

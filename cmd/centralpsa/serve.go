@@ -109,14 +109,26 @@ func (a *app) buildServe(ctx context.Context, db *store.DB, secure bool) (*serve
 	if _, err := settingsFunc(ctx); err != nil {
 		return nil, err
 	}
+	f := a.newServiceFactory(db, d.metrics)
+	runner, err := a.startJobs(ctx, d, f)
+	if err != nil {
+		return nil, err
+	}
+	d.start = runner.Start
+	d.stop = runner.Stop
 	srv, err := web.New(web.Config{
 		Store:        db,
 		SettingsFunc: settingsFunc,
 		DoctorFunc:   a.doctorFunc(d.metrics),
-		Metrics:      d.metrics,
-		Logger:       a.logger.With("component", "web"),
-		Secure:       secure,
-		Services:     web.Services{}, // customers, usage and jobs arrive with the job runner
+		SettingsChangedFunc: func(ctx context.Context, s *config.Settings) {
+			if err := runner.Reschedule(s); err != nil {
+				a.logger.Warn("reschedule jobs", "error", err)
+			}
+		},
+		Metrics:  d.metrics,
+		Logger:   a.logger.With("component", "web"),
+		Secure:   secure,
+		Services: web.Services{Customers: webCustomers{f}, Usage: webUsage{f}, Jobs: runner},
 	})
 	if err != nil {
 		return nil, err
@@ -221,6 +233,11 @@ func (a *app) startConsole(ctx context.Context, db *store.DB, addr string) (cons
 		deps.close()
 		return "", nil, err
 	}
+	if err := deps.start(ctx); err != nil {
+		_ = c.shutdown(context.WithoutCancel(ctx))
+		deps.close()
+		return "", nil, err
+	}
 	stopping, finished := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(finished)
@@ -230,7 +247,7 @@ func (a *app) startConsole(ctx context.Context, db *store.DB, addr string) (cons
 		}
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 		defer cancel()
-		if err := c.shutdown(sctx); err != nil {
+		if err := errors.Join(c.shutdown(sctx), deps.stop(sctx)); err != nil {
 			a.logger.Warn("console shutdown", "error", err)
 		}
 		deps.close()

@@ -7,8 +7,6 @@ import (
 	"os"
 
 	"centralpsa"
-	"centralpsa/config"
-	"centralpsa/connect"
 	"centralpsa/usage"
 	"centralpsa/usagesync"
 )
@@ -137,23 +135,9 @@ func writeUsageCSV(path string, res *usagesync.Result) (err error) {
 // settings (environment over database). close releases the database. The
 // demo uses it too.
 func (a *app) usageService(ctx context.Context) (svc *usagesync.Service, close func(), err error) {
-	db, err := a.openStore(ctx)
+	sv, closeFn, err := a.openServices(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	fail := func(err error) (*usagesync.Service, func(), error) { db.Close(); return nil, nil, err }
-	s, err := config.Load(ctx, a.env, db)
-	if err != nil {
-		return fail(err)
-	}
-	o := connect.Options{Logger: a.logger}
-	cw, err := connect.ConnectWise(s, o)
-	if err != nil {
-		return fail(err)
-	}
-	so, err := connect.Sophos(s, o)
-	if err != nil {
-		return fail(err)
-	}
-	return &usagesync.Service{CW: cw, Sophos: so, Store: db, Settings: s, Logger: a.logger}, func() { db.Close() }, nil
+	return sv.usage, closeFn, nil
 }

@@ -9,8 +9,6 @@ import (
 	"time"
 
 	"centralpsa"
-	"centralpsa/config"
-	"centralpsa/connect"
 	"centralpsa/store"
 	"centralpsa/ticketsync"
 )
@@ -119,25 +117,12 @@ func (a *app) syncTickets(ctx context.Context, args []string) error {
 	if fs.NArg() > 0 {
 		return centralpsa.Errorf(centralpsa.KindInvalid, "unexpected argument %q; usage: centralpsa sync tickets [--json]", fs.Arg(0))
 	}
-	db, err := a.openStore(ctx)
+	sv, closeFn, err := a.openServices(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	s, err := config.Load(ctx, a.env, db)
-	if err != nil {
-		return err
-	}
-	o := connect.Options{Logger: a.logger}
-	cw, err := connect.ConnectWise(s, o)
-	if err != nil {
-		return err
-	}
-	so, err := connect.Sophos(s, o)
-	if err != nil {
-		return err
-	}
-	svc := &ticketsync.Service{CW: cw, Sophos: so, Store: db, Settings: s, Logger: a.logger}
+	defer closeFn()
+	svc := sv.tickets
 	res, err := svc.Run(ctx)
 	if err != nil {
 		return err
