@@ -137,9 +137,14 @@ func TestUsageErrors(t *testing.T) {
 
 func TestDemoRuns(t *testing.T) {
 	t.Parallel()
-	code, out, errOut := cli(t, map[string]string{}, "demo", "--tenants", "12")
+	code, out, errOut := cli(t, map[string]string{}, "demo", "--tenants", "12", "--exit")
 	if code != 0 || !strings.Contains(out, "0 failed") {
 		t.Fatalf("demo: exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"mapped 9", "dry run: nothing was written", "run 1: ok", "run 2: ok, 0 writes", "created", " closed"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
 	}
 	if strings.Contains(out, cwemu.DefaultPrivateKey) {
 		t.Fatal("demo printed the private key")
