@@ -12,23 +12,25 @@ import (
 // boardChecks verifies the ticket settings: the board named by
 // tickets.board with its new and closed statuses, and the priorities.
 func boardChecks(ctx context.Context, c *connectwise.Client, s *config.Settings) []Check {
+	board := newCheck("cw.board", OK, m("doctor.cw.board.name"))
 	name := s.Get("tickets.board")
 	if name == "" {
-		return []Check{{Name: "ticket board", Status: Warn, Detail: "tickets.board is not set: ticket sync will refuse to run",
-			Fix: "centralpsa config set tickets.board \"<board name>\" (or set CENTRALPSA_TICKETS_BOARD)"}}
+		board.Status = Warn
+		return []Check{board.withDetail(m("doctor.cw.board.unset")).withFix(m("doctor.cw.board.unset_fix"))}
 	}
 	boards, err := c.Boards.List(ctx, &connectwise.ListOptions{Conditions: connectwise.Eq("name", name)})
 	if err != nil {
-		return []Check{{Name: "ticket board", Status: Fail, Detail: err.Error()}}
+		board.Status = Fail
+		return []Check{board.withDetail(verbatim(err.Error()))}
 	}
 	if len(boards) == 0 {
-		return []Check{{Name: "ticket board", Status: Fail, Detail: fmt.Sprintf("no service board named %q", name),
-			Fix: "create it (System > Setup Tables > Service Board) or set tickets.board to an existing board's name"}}
+		board.Status = Fail
+		return []Check{board.withDetail(m("doctor.cw.board.missing", name)).withFix(m("doctor.cw.board.missing_fix"))}
 	}
-	out := []Check{{Name: "ticket board", Status: OK, Detail: name}}
+	out := []Check{board.withDetail(verbatim(name))}
 	statuses, err := c.Boards.ListStatuses(ctx, boards[0].ID, nil)
 	if err != nil {
-		return append(out, Check{Name: "board statuses", Status: Fail, Detail: err.Error()})
+		return append(out, newCheck("cw.board.statuses", Fail, m("doctor.cw.statuses.name")).withDetail(verbatim(err.Error())))
 	}
 	for _, want := range []struct {
 		key    string
@@ -36,9 +38,33 @@ func boardChecks(ctx context.Context, c *connectwise.Client, s *config.Settings)
 	}{{"tickets.status_new", false}, {"tickets.status_closed", true}} {
 		out = append(out, statusCheck(statuses, s.Get(want.key), want.key, want.closed, name))
 	}
+	return append(out, priorityCheck(ctx, c, s))
+}
+
+// statusCheck finds the status that the setting key names on the board;
+// the one for closing must close tickets.
+func statusCheck(statuses []connectwise.BoardStatus, name, key string, closed bool, board string) Check {
+	ch := newCheck("cw.board."+strings.TrimPrefix(key, "tickets."), OK, m("doctor.cw.status.name", key))
+	for _, st := range statuses {
+		if strings.EqualFold(st.Name, name) {
+			if closed && !st.ClosedStatus {
+				ch.Status = Fail
+				return ch.withDetail(m("doctor.cw.status.not_closing", name, board)).withFix(m("doctor.cw.status.not_closing_fix", key))
+			}
+			return ch.withDetail(verbatim(name))
+		}
+	}
+	ch.Status = Fail
+	return ch.withDetail(m("doctor.cw.status.missing", board, name)).withFix(m("doctor.cw.status.missing_fix", key))
+}
+
+// priorityCheck looks for the three priorities that tickets are given.
+func priorityCheck(ctx context.Context, c *connectwise.Client, s *config.Settings) Check {
+	ch := newCheck("cw.priorities", OK, m("doctor.cw.priorities.name"))
 	prios, err := c.Priorities.List(ctx, nil)
 	if err != nil {
-		return append(out, Check{Name: "priorities", Status: Fail, Detail: err.Error()})
+		ch.Status = Fail
+		return ch.withDetail(verbatim(err.Error()))
 	}
 	var missing []string
 	for _, key := range []string{"tickets.priority.high", "tickets.priority.medium", "tickets.priority.low"} {
@@ -47,27 +73,9 @@ func boardChecks(ctx context.Context, c *connectwise.Client, s *config.Settings)
 		}
 	}
 	if len(missing) > 0 {
-		return append(out, Check{Name: "priorities", Status: Fail, Detail: "missing: " + strings.Join(missing, ", "),
-			Fix: "create them in System > Setup Tables > Priority, or change the settings to existing names"})
+		ch.Status = Fail
+		return ch.withDetail(m("doctor.cw.priorities.missing", strings.Join(missing, ", "))).withFix(m("doctor.cw.priorities.fix"))
 	}
-	return append(out, Check{Name: "priorities", Status: OK})
-}
-
-func statusCheck(statuses []connectwise.BoardStatus, name, key string, closed bool, board string) Check {
-	ch := Check{Name: "status " + key}
-	for _, st := range statuses {
-		if strings.EqualFold(st.Name, name) {
-			if closed && !st.ClosedStatus {
-				ch.Status, ch.Detail = Fail, fmt.Sprintf("status %q on board %q does not close tickets", name, board)
-				ch.Fix = "tick Closed on that status (board > Statuses tab) or set " + key + " to a closed status"
-				return ch
-			}
-			ch.Status, ch.Detail = OK, name
-			return ch
-		}
-	}
-	ch.Status, ch.Detail = Fail, fmt.Sprintf("board %q has no status %q", board, name)
-	ch.Fix = "add it on the board's Statuses tab or set " + key + " to an existing status"
 	return ch
 }
 

@@ -3,7 +3,6 @@ package doctor
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 
@@ -12,26 +11,24 @@ import (
 	"centralpsa/connectwise"
 )
 
-const cwSection = "ConnectWise"
-
 // checkConnectWise walks the ConnectWise setup checklist
 // (integration-behaviour.md a.1 and a.2) as far as the API lets it.
 func checkConnectWise(ctx context.Context, r *Report, s *config.Settings, opts Options) {
-	add := func(c Check) { c.Section = cwSection; r.add(c) }
+	add := func(c Check) { c.text.section = m("doctor.section.connectwise"); r.add(c) }
 	if probs := s.Check(config.ConnectWiseKeys...); len(probs) > 0 {
 		for _, p := range probs {
-			add(Check{Name: "setting " + p.Key, Status: Fail, Detail: p.Message, Fix: fixFor(p)})
+			add(settingCheck(s, p))
 		}
 		return
 	}
-	add(Check{Name: "settings present", Status: OK})
+	add(newCheck("cw.settings", OK, m("doctor.settings.name")))
 	c, err := connectwise.New(connectwise.Options{
 		URL: s.Get("cw.url"), Company: s.Get("cw.company"), PublicKey: s.Get("cw.public_key"),
 		PrivateKey: s.Secret("cw.private_key"), ClientID: s.Get("cw.client_id"), AllowHTTP: s.Bool("allow_http"),
 		HTTPClient: opts.HTTPClient, Timeout: opts.Timeout, MaxRetries: 1, Logger: opts.Logger,
 	})
 	if err != nil {
-		add(Check{Name: "client", Status: Fail, Detail: err.Error()})
+		add(newCheck("cw.client", Fail, m("doctor.client.name")).withDetail(verbatim(err.Error())))
 		return
 	}
 	if !siteChecks(ctx, c, s, add) {
@@ -57,69 +54,73 @@ func checkConnectWise(ctx context.Context, r *Report, s *config.Settings, opts O
 // siteChecks finds the codebase: the site must answer and know the company.
 func siteChecks(ctx context.Context, c *connectwise.Client, s *config.Settings, add func(Check)) bool {
 	info, err := c.CompanyInfo(ctx)
+	site := newCheck("cw.site", OK, m("doctor.cw.site.name")).withDetail(verbatim(s.Get("cw.url")))
+	company := newCheck("cw.company", OK, m("doctor.cw.company.name"))
 	var unknown *connectwise.UnknownCompanyError
 	switch {
 	case errors.As(err, &unknown):
-		add(Check{Name: "site reachable", Status: OK, Detail: s.Get("cw.url")})
-		add(Check{Name: "company known", Status: Fail,
-			Detail: fmt.Sprintf("the site does not know the company id %q (companyinfo answered null)", s.Get("cw.company")),
-			Fix:    "set cw.company to the company id typed on the ConnectWise login screen, and check that cw.url is your region's site (api-na, api-eu, api-au …, or your own host on-premises)"})
+		add(site)
+		company.Status = Fail
+		add(company.withDetail(m("doctor.cw.company.unknown", s.Get("cw.company"))).withFix(m("doctor.cw.company.fix")))
 		return false
 	case err != nil:
-		add(Check{Name: "site reachable", Status: Fail, Detail: err.Error(),
-			Fix: "check cw.url (e.g. https://api-na.myconnectwise.net) and that this machine can reach it"})
+		site.Status = Fail
+		add(site.withDetail(verbatim(err.Error())).withFix(m("doctor.cw.site.fix")))
 		return false
 	}
-	add(Check{Name: "site reachable", Status: OK, Detail: s.Get("cw.url")})
-	add(Check{Name: "company known", Status: OK, Detail: fmt.Sprintf("%s, codebase %s, version %s", info.CompanyName, info.Codebase, info.VersionNumber)})
+	add(site)
+	add(company.withDetail(m("doctor.cw.company.ok", info.CompanyName, info.Codebase, info.VersionNumber)))
 	return true
 }
 
 // memberChecks makes the first authenticated call: the keys and clientId
 // must be accepted, and the keys should belong to an API member.
 func memberChecks(ctx context.Context, c *connectwise.Client, add func(Check)) (*connectwise.Member, bool) {
+	keys := newCheck("cw.keys", OK, m("doctor.cw.keys.name"))
+	clientID := newCheck("cw.client_id", OK, m("doctor.cw.client_id.name"))
 	me, err := c.Members.Me(ctx)
 	if err != nil {
 		var e *connectwise.Error
 		isCW := errors.As(err, &e)
 		switch {
 		case isCW && strings.Contains(strings.ToLower(e.Message), "clientid"):
-			add(Check{Name: "keys accepted", Status: OK})
-			add(Check{Name: "clientId accepted", Status: Fail, Detail: e.Error(),
-				Fix: "create a clientId at developer.connectwise.com (ClientID) and set cw.client_id"})
+			add(keys)
+			clientID.Status = Fail
+			add(clientID.withDetail(verbatim(e.Error())).withFix(m("doctor.cw.client_id.fix")))
 		case isCW && e.Status == 401:
-			add(Check{Name: "keys accepted", Status: Fail,
-				Detail: "authentication failed (401): ConnectWise rejected the company id, public key or private key",
-				Fix:    "check cw.company, cw.public_key and cw.private_key; the private key is shown only once: if it is lost, open System > Members > API Members > the member > API Keys, delete the pair and create a new one"})
+			keys.Status = Fail
+			add(keys.withDetail(m("doctor.cw.keys.rejected")).withFix(m("doctor.cw.keys.fix")))
 		default:
-			add(Check{Name: "keys accepted", Status: Fail, Detail: err.Error()})
+			keys.Status = Fail
+			add(keys.withDetail(verbatim(err.Error())))
 		}
 		return nil, false
 	}
-	add(Check{Name: "keys accepted", Status: OK, Detail: "authenticated as " + me.Identifier})
-	add(Check{Name: "clientId accepted", Status: OK})
+	add(keys.withDetail(m("doctor.cw.keys.ok", me.Identifier)))
+	add(clientID)
+	member := newCheck("cw.api_member", OK, m("doctor.cw.api_member.name"))
 	if me.IsAPIMember() {
-		add(Check{Name: "API member", Status: OK, Detail: me.Identifier + " is an API member"})
+		add(member.withDetail(m("doctor.cw.api_member.ok", me.Identifier)))
 	} else {
-		add(Check{Name: "API member", Status: Warn,
-			Detail: fmt.Sprintf("the keys belong to %s, a person's account (license class %q)", me.Identifier, me.LicenseClass),
-			Fix:    "use an API member (System > Members > API Members > +): it keeps control of who uses the API, tracks the integration's activity apart and makes sync errors easier to debug"})
+		member.Status = Warn
+		add(member.withDetail(m("doctor.cw.api_member.person", me.Identifier, me.LicenseClass)).withFix(m("doctor.cw.api_member.fix")))
 	}
-	role := "(none)"
+	var role any = m("doctor.cw.security_role.none")
 	if me.SecurityRole != nil {
 		role = me.SecurityRole.Name
 	}
-	add(Check{Name: "security role", Status: OK, Detail: role + " (the permissions below are this role's)"})
+	add(newCheck("cw.security_role", OK, m("doctor.cw.security_role.name")).withDetail(m("doctor.cw.security_role.detail", role)))
 	return me, true
 }
 
 func integratorLoginCheck(ctx context.Context, c *connectwise.Client) Check {
-	ch := Check{Name: "integrator login exists"}
+	ch := newCheck("cw.integrator_login", OK, m("doctor.cw.integrator.name"))
 	logins, err := c.IntegratorLogins.List(ctx, nil)
 	if err != nil {
-		ch.Status, ch.Detail = Warn, "could not verify: "+err.Error()
+		ch.Status = Warn
+		ch = ch.withDetail(m("doctor.unverified", err.Error()))
 		if centralpsa.ErrorKind(err) == centralpsa.KindForbidden {
-			ch.Fix = "reading integrator logins needs System > Table Setup Inquire Level = All"
+			ch = ch.withFix(m("doctor.cw.integrator.forbidden_fix"))
 		}
 		return ch
 	}
@@ -130,57 +131,53 @@ func integratorLoginCheck(ctx context.Context, c *connectwise.Client) Check {
 		}
 	}
 	if active == 0 {
-		ch.Status, ch.Detail = Fail, fmt.Sprintf("no active integrator login (%d inactive)", len(logins))
-		ch.Fix = "System > Setup Tables > Integrator Login > + : username, password, access level All Records, enable the needed APIs, Save"
-		return ch
+		ch.Status = Fail
+		return ch.withDetail(m("doctor.cw.integrator.none", len(logins))).withFix(m("doctor.cw.integrator.fix"))
 	}
-	ch.Status, ch.Detail = OK, fmt.Sprintf("%d active", active)
-	return ch
+	return ch.withDetail(m("doctor.cw.integrator.ok", active))
 }
 
 // roleChecks checks each permission through /system/mySecurity, and by a
 // side-effect-free probe where mySecurity cannot be read or has no row.
 func roleChecks(ctx context.Context, c *connectwise.Client, role string) []Check {
-	out := []Check{{Name: "Member as the role's Security Permission", Status: Info,
-		Detail: "Sophos asks for it; the API cannot read it", Fix: "check it by hand on the role in System > Security Roles"}}
+	out := []Check{newCheck("cw.member_permission", Info, m("doctor.cw.member_permission.name")).
+		withDetail(m("doctor.cw.member_permission.detail")).withFix(m("doctor.cw.member_permission.fix"))}
 	mine, err := c.Security.Mine(ctx, nil)
 	rows := make([]SecurityRow, 0, len(mine))
-	for _, m := range mine {
-		rows = append(rows, SecurityRow{ModuleName: m.ModuleName, ModuleIdentifier: m.ModuleIdentifier,
-			FunctionName: m.ModuleFunctionName, FunctionIdentifier: m.ModuleFunctionIdentifier,
-			AddLevel: string(m.AddLevel), EditLevel: string(m.EditLevel), DeleteLevel: string(m.DeleteLevel), InquireLevel: string(m.InquireLevel)})
+	for _, sec := range mine {
+		rows = append(rows, SecurityRow{ModuleName: sec.ModuleName, ModuleIdentifier: sec.ModuleIdentifier,
+			FunctionName: sec.ModuleFunctionName, FunctionIdentifier: sec.ModuleFunctionIdentifier,
+			AddLevel: string(sec.AddLevel), EditLevel: string(sec.EditLevel), DeleteLevel: string(sec.DeleteLevel), InquireLevel: string(sec.InquireLevel)})
 	}
 	if err != nil {
-		out = append(out, Check{Name: "security levels readable", Status: Warn,
-			Detail: "could not read /system/mySecurity (" + err.Error() + "); testing each permission with a harmless request instead"})
+		out = append(out, newCheck("cw.security_levels", Warn, m("doctor.cw.security_levels.name")).
+			withDetail(m("doctor.cw.security_levels.unreadable", err.Error())))
 	}
 	for _, p := range Permissions {
-		var ch Check
 		if row, ok := findRow(rows, p); ok {
-			ch = levelCheck(p, row.level(p.Op), role)
+			out = append(out, levelCheck(p, row.level(p.Op), role))
 		} else {
-			ch = probeCheck(ctx, c, p, role)
+			out = append(out, probeCheck(ctx, c, p, role))
 		}
-		out = append(out, ch)
 	}
 	return out
 }
 
 func levelCheck(p Permission, level, role string) Check {
-	ch := Check{Name: p.Name(), Detail: fmt.Sprintf("%s Level is %s", p.Op, orNone(level))}
+	ch := newCheck(p.ID(), OK, p.nameMsg())
 	switch {
 	case strings.EqualFold(level, "All"):
-		ch.Status = OK
+		return ch.withDetail(m("doctor.perm.level", p.Op, orNone(level)))
 	case p.Required:
-		ch.Status, ch.Fix = Fail, p.Fix(role)
-		ch.Detail += " (centralpsa needs All to " + p.Why + ")"
+		ch.Status = Fail
+		return ch.withDetail(m("doctor.perm.level_required", p.Op, orNone(level), p.whyMsg())).withFix(p.fixMsg(role))
 	default:
-		ch.Status, ch.Fix = Warn, p.Fix(role)
-		ch.Detail += " (recommended, to " + p.Why + ")"
+		ch.Status = Warn
+		return ch.withDetail(m("doctor.perm.level_recommended", p.Op, orNone(level), p.whyMsg())).withFix(p.fixMsg(role))
 	}
-	return ch
 }
 
+// orNone shows a missing level as ConnectWise's own label for it.
 func orNone(level string) string {
 	if level == "" {
 		return "None"
@@ -193,11 +190,10 @@ func orNone(level string) string {
 // invalid when allowed, forbidden when not) for Add; a PATCH of id 0 with
 // no operations for Edit.
 func probeCheck(ctx context.Context, c *connectwise.Client, p Permission, role string) Check {
-	ch := Check{Name: p.Name()}
+	ch := newCheck(p.ID(), OK, p.nameMsg())
 	if p.ProbeMethod == "" {
-		ch.Status, ch.Detail = Warn, "could not verify without /system/mySecurity"
-		ch.Fix = p.Fix(role)
-		return ch
+		ch.Status = Warn
+		return ch.withDetail(m("doctor.perm.unverifiable")).withFix(p.fixMsg(role))
 	}
 	var body any
 	query := url.Values{}
@@ -214,14 +210,15 @@ func probeCheck(ctx context.Context, c *connectwise.Client, p Permission, role s
 	var e *connectwise.Error
 	switch {
 	case err == nil, errors.As(err, &e) && p.ProbeMethod != "GET" && (e.Status == 400 || e.Status == 404):
-		ch.Status, ch.Detail = OK, "probe "+p.ProbeMethod+" "+p.ProbePath+" allowed"
+		return ch.withDetail(m("doctor.perm.probe_ok", p.ProbeMethod, p.ProbePath))
 	case errors.As(err, &e) && e.Status == 403:
-		ch.Status, ch.Detail, ch.Fix = Fail, "ConnectWise denied "+p.ProbeMethod+" "+p.ProbePath+" (403)", p.Fix(role)
+		ch.Status = Fail
 		if !p.Required {
 			ch.Status = Warn
 		}
+		return ch.withDetail(m("doctor.perm.probe_denied", p.ProbeMethod, p.ProbePath)).withFix(p.fixMsg(role))
 	default:
-		ch.Status, ch.Detail = Warn, "could not verify: "+err.Error()
+		ch.Status = Warn
+		return ch.withDetail(m("doctor.unverified", err.Error()))
 	}
-	return ch
 }

@@ -20,6 +20,9 @@ type Options struct {
 	NowFunc  func() time.Time
 	// SkipSophos and SkipConnectWise run one section only.
 	SkipSophos, SkipConnectWise bool
+	// Lang is the language of the report's text ("en" when empty or
+	// unsupported); Report.Localize can change it afterwards.
+	Lang string
 }
 
 func (o Options) now() time.Time {
@@ -43,7 +46,8 @@ func Run(ctx context.Context, s *config.Settings, opts Options) *Report {
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Deadline)
 	defer cancel()
-	r := &Report{}
+	lang, _ := ParseLang(opts.Lang)
+	r := &Report{lang: lang}
 	if !opts.SkipConnectWise {
 		checkConnectWise(ctx, r, s, opts)
 	}
@@ -51,4 +55,15 @@ func Run(ctx context.Context, s *config.Settings, opts Options) *Report {
 		checkSophos(ctx, r, s, opts)
 	}
 	return r
+}
+
+// settingCheck reports a missing or invalid setting. A validator's message
+// comes from the config package in English and is shown as it is.
+func settingCheck(s *config.Settings, p config.Problem) Check {
+	detail := verbatim(p.Message)
+	if s.Get(p.Key) == "" {
+		detail = m("doctor.setting.not_set")
+	}
+	return newCheck("setting."+p.Key, Fail, m("doctor.setting.name", p.Key)).
+		withDetail(detail).withFix(m("doctor.setting.fix", p.Key, config.EnvName(p.Key)))
 }

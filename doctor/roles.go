@@ -1,7 +1,6 @@
 package doctor
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 )
@@ -16,47 +15,63 @@ type Permission struct {
 	Function string
 	// Op is "Add", "Edit", "Delete" or "Inquire".
 	Op       string
-	Required bool   // false: recommended only (a warning)
-	Why      string // what centralpsa uses it for
+	Required bool // false: recommended only (a warning)
 	// Probe is a side-effect-free request whose answer shows the level:
 	// a GET for Inquire; for Add a POST with a body the server must
 	// refuse (400 = allowed, 403 = denied); for Edit a PATCH of id 0.
 	ProbeMethod, ProbePath string
 }
 
-// Fix is the menu path that grants the permission.
-func (p Permission) Fix(role string) string {
-	if role == "" {
-		role = "<the API member's role>"
-	}
-	return fmt.Sprintf("System > Security Roles > %s > %s > %s: set %s Level = All, then Save", role, p.Module, p.Function, p.Op)
+// Fix is the menu path that grants the permission, in English.
+func (p Permission) Fix(role string) string { return p.fixMsg(role).render(DefaultLang) }
+
+// Name is how the check is titled, in English.
+func (p Permission) Name() string { return p.nameMsg().render(DefaultLang) }
+
+// ID is the check's stable id: "cw.role." and the module, function and
+// operation in lower case, e.g. "cw.role.finance.agreements.add".
+func (p Permission) ID() string { return "cw.role." + p.slug() }
+
+func (p Permission) slug() string {
+	under := strings.NewReplacer(" ", "_")
+	return strings.ToLower(under.Replace(p.Module) + "." + under.Replace(p.Function) + "." + p.Op)
 }
 
-// Name is how the check is titled.
-func (p Permission) Name() string {
-	return fmt.Sprintf("%s > %s: %s = All", p.Module, p.Function, p.Op)
+// The module, function, operation and level are ConnectWise labels, so
+// they are arguments that no catalog translates.
+func (p Permission) nameMsg() msg { return m("doctor.perm.name", p.Module, p.Function, p.Op) }
+
+func (p Permission) fixMsg(role string) msg {
+	var r any = role
+	if role == "" {
+		r = m("doctor.perm.any_role")
+	}
+	return m("doctor.perm.fix", r, p.Module, p.Function, p.Op)
 }
+
+// whyMsg says what centralpsa uses the permission for.
+func (p Permission) whyMsg() msg { return m("doctor.why." + p.slug()) }
 
 // Permissions is Sophos's published permission table for the integration
 // (integration-behaviour.md a.2, rows R2–R8) plus the recommended Close
 // Service Tickets row (R9).
 var Permissions = []Permission{
-	{Module: "Companies", Function: "Company Maintenance", Op: "Inquire", Required: true, Why: "list and match companies", ProbeMethod: "GET", ProbePath: "/company/companies/count"},
-	{Module: "Finance", Function: "Agreements", Op: "Add", Required: true, Why: "create agreement additions", ProbeMethod: "POST", ProbePath: "/finance/agreements"},
-	{Module: "Finance", Function: "Agreements", Op: "Edit", Required: true, Why: "update addition quantities", ProbeMethod: "PATCH", ProbePath: "/finance/agreements/0"},
-	{Module: "Finance", Function: "Agreements", Op: "Inquire", Required: true, Why: "read agreements and additions", ProbeMethod: "GET", ProbePath: "/finance/agreements/count"},
-	{Module: "Procurement", Function: "Product Catalog", Op: "Add", Required: true, Why: "create catalog items", ProbeMethod: "POST", ProbePath: "/procurement/catalog"},
-	{Module: "Procurement", Function: "Product Catalog", Op: "Edit", Required: true, Why: "keep catalog items current", ProbeMethod: "PATCH", ProbePath: "/procurement/catalog/0"},
-	{Module: "Procurement", Function: "Product Catalog", Op: "Inquire", Required: true, Why: "find catalog items", ProbeMethod: "GET", ProbePath: "/procurement/catalog/count"},
-	{Module: "System", Function: "Table Setup", Op: "Add", Required: true, Why: "create missing product types, categories and subcategories", ProbeMethod: "POST", ProbePath: "/procurement/categories"},
-	{Module: "System", Function: "Table Setup", Op: "Edit", Required: true, Why: "keep setup tables current", ProbeMethod: "PATCH", ProbePath: "/procurement/categories/0"},
-	{Module: "System", Function: "Table Setup", Op: "Inquire", Required: true, Why: "read boards, statuses, priorities and product setup tables", ProbeMethod: "GET", ProbePath: "/service/boards/count"},
-	{Module: "System", Function: "Member Maintenance", Op: "Inquire", Required: true, Why: "resolve members", ProbeMethod: "GET", ProbePath: "/system/members/count"},
-	{Module: "Service Desk", Function: "Service Tickets", Op: "Add", Required: true, Why: "create tickets and notes", ProbeMethod: "POST", ProbePath: "/service/tickets"},
-	{Module: "Service Desk", Function: "Service Tickets", Op: "Edit", Required: true, Why: "update tickets", ProbeMethod: "PATCH", ProbePath: "/service/tickets/0"},
-	{Module: "Service Desk", Function: "Service Tickets", Op: "Inquire", Required: true, Why: "find tickets", ProbeMethod: "GET", ProbePath: "/service/tickets/count"},
-	{Module: "System", Function: "API Reports", Op: "Inquire", Required: true, Why: "reconciliation reads through the reporting API", ProbeMethod: "GET", ProbePath: "/system/reports"},
-	{Module: "Service Desk", Function: "Close Service Tickets", Op: "Edit", Required: false, Why: "close tickets when their alerts resolve", ProbeMethod: "", ProbePath: ""},
+	{Module: "Companies", Function: "Company Maintenance", Op: "Inquire", Required: true, ProbeMethod: "GET", ProbePath: "/company/companies/count"},
+	{Module: "Finance", Function: "Agreements", Op: "Add", Required: true, ProbeMethod: "POST", ProbePath: "/finance/agreements"},
+	{Module: "Finance", Function: "Agreements", Op: "Edit", Required: true, ProbeMethod: "PATCH", ProbePath: "/finance/agreements/0"},
+	{Module: "Finance", Function: "Agreements", Op: "Inquire", Required: true, ProbeMethod: "GET", ProbePath: "/finance/agreements/count"},
+	{Module: "Procurement", Function: "Product Catalog", Op: "Add", Required: true, ProbeMethod: "POST", ProbePath: "/procurement/catalog"},
+	{Module: "Procurement", Function: "Product Catalog", Op: "Edit", Required: true, ProbeMethod: "PATCH", ProbePath: "/procurement/catalog/0"},
+	{Module: "Procurement", Function: "Product Catalog", Op: "Inquire", Required: true, ProbeMethod: "GET", ProbePath: "/procurement/catalog/count"},
+	{Module: "System", Function: "Table Setup", Op: "Add", Required: true, ProbeMethod: "POST", ProbePath: "/procurement/categories"},
+	{Module: "System", Function: "Table Setup", Op: "Edit", Required: true, ProbeMethod: "PATCH", ProbePath: "/procurement/categories/0"},
+	{Module: "System", Function: "Table Setup", Op: "Inquire", Required: true, ProbeMethod: "GET", ProbePath: "/service/boards/count"},
+	{Module: "System", Function: "Member Maintenance", Op: "Inquire", Required: true, ProbeMethod: "GET", ProbePath: "/system/members/count"},
+	{Module: "Service Desk", Function: "Service Tickets", Op: "Add", Required: true, ProbeMethod: "POST", ProbePath: "/service/tickets"},
+	{Module: "Service Desk", Function: "Service Tickets", Op: "Edit", Required: true, ProbeMethod: "PATCH", ProbePath: "/service/tickets/0"},
+	{Module: "Service Desk", Function: "Service Tickets", Op: "Inquire", Required: true, ProbeMethod: "GET", ProbePath: "/service/tickets/count"},
+	{Module: "System", Function: "API Reports", Op: "Inquire", Required: true, ProbeMethod: "GET", ProbePath: "/system/reports"},
+	{Module: "Service Desk", Function: "Close Service Tickets", Op: "Edit", Required: false, ProbeMethod: "", ProbePath: ""},
 }
 
 // SecurityRow is one row of /system/mySecurity as the doctor needs it.

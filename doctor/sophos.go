@@ -3,7 +3,7 @@ package doctor
 import (
 	"context"
 	"errors"
-	"fmt"
+	"net/http"
 	"time"
 
 	"centralpsa"
@@ -11,28 +11,24 @@ import (
 	"centralpsa/sophos"
 )
 
-const sophosSection = "Sophos Central"
-
-const fixSophosCredential = "in Sophos Central Partner open Settings & policies > API credentials, add a credential (role Service Principal Super Admin), and set sophos.client_id and sophos.client_secret"
-
 // checkSophos verifies the partner credential and that the data every
 // sync starts from can be read: tenants, billing usage and alerts.
 func checkSophos(ctx context.Context, r *Report, s *config.Settings, opts Options) {
-	add := func(c Check) { c.Section = sophosSection; r.add(c) }
+	add := func(c Check) { c.text.section = m("doctor.section.sophos"); r.add(c) }
 	if probs := s.Check(config.SophosKeys...); len(probs) > 0 {
 		for _, p := range probs {
-			add(Check{Name: "setting " + p.Key, Status: Fail, Detail: p.Message, Fix: fixFor(p)})
+			add(settingCheck(s, p))
 		}
 		return
 	}
-	add(Check{Name: "settings present", Status: OK})
+	add(newCheck("sophos.settings", OK, m("doctor.settings.name")))
 	c, err := sophos.New(sophos.Options{
 		ClientID: s.Get("sophos.client_id"), ClientSecret: s.Secret("sophos.client_secret"),
 		IDURL: s.Get("sophos.id_url"), APIURL: s.Get("sophos.api_url"), AllowHTTP: s.Bool("allow_http"),
 		HTTPClient: opts.HTTPClient, Timeout: opts.Timeout, MaxRetries: 1, Logger: opts.Logger,
 	})
 	if err != nil {
-		add(Check{Name: "client", Status: Fail, Detail: err.Error()})
+		add(newCheck("sophos.client", Fail, m("doctor.client.name")).withDetail(verbatim(err.Error())))
 		return
 	}
 	id, err := c.WhoAmI(ctx)
@@ -40,75 +36,85 @@ func checkSophos(ctx context.Context, r *Report, s *config.Settings, opts Option
 		add(sophosAuthCheck(err))
 		return
 	}
-	add(Check{Name: "credential accepted", Status: OK, Detail: "token issued, whoami answered"})
+	add(newCheck("sophos.credential", OK, m("doctor.sophos.credential.name")).withDetail(m("doctor.sophos.credential.ok")))
+	partner := newCheck("sophos.partner", OK, m("doctor.sophos.partner.name"))
 	if !id.IsPartner() {
-		add(Check{Name: "partner credential", Status: Fail,
-			Detail: fmt.Sprintf("this is a %s credential; centralpsa needs a partner credential to see every customer", id.IDType),
-			Fix:    fixSophosCredential})
+		partner.Status = Fail
+		add(partner.withDetail(m("doctor.sophos.partner.wrong_type", id.IDType)).withFix(m("doctor.sophos.credential.fix")))
 		return
 	}
-	add(Check{Name: "partner credential", Status: OK, Detail: "partner " + id.ID})
+	add(partner.withDetail(m("doctor.sophos.partner.ok", id.ID)))
 	tenants, err := c.ListTenants(ctx)
 	if err != nil {
-		add(Check{Name: "tenants readable", Status: Fail, Detail: err.Error(), Fix: adviceOf(err)})
+		add(newCheck("sophos.tenants", Fail, m("doctor.sophos.tenants_readable.name")).withDetail(verbatim(err.Error())).withFix(adviceOf(err)))
 		return
 	}
+	add(newCheck("sophos.tenants", OK, m("doctor.sophos.tenants.name")).withDetail(m("doctor.sophos.tenants.count", len(tenants))))
+	add(usageTenantsCheck(tenants))
+	add(latestMonthCheck(ctx, c, opts.now()))
+	add(alertsCheck(ctx, c, tenants))
+}
+
+func sophosAuthCheck(err error) Check {
+	c := newCheck("sophos.credential", Fail, m("doctor.sophos.credential.name")).withDetail(verbatim(err.Error()))
+	fix := m("doctor.sophos.credential.fix")
+	switch {
+	case errors.Is(err, sophos.ErrWrongSecret):
+		return c.withDetail(m("doctor.sophos.wrong_secret")).withFix(m("doctor.sophos.wrong_secret_fix", fix))
+	case errors.Is(err, sophos.ErrUnknownClient):
+		return c.withDetail(m("doctor.sophos.unknown_client")).withFix(fix)
+	case sophos.ErrorKind(err) == centralpsa.KindUnavailable:
+		return c.withFix(m("doctor.sophos.unreachable_fix"))
+	default:
+		return c.withFix(fix)
+	}
+}
+
+func usageTenantsCheck(tenants []sophos.Tenant) Check {
 	usage := 0
 	for _, t := range tenants {
 		if t.BillingType == "usage" {
 			usage++
 		}
 	}
-	add(Check{Name: "tenants", Status: OK, Detail: fmt.Sprintf("%d tenants", len(tenants))})
-	usageCheck := Check{Name: "usage-billed tenants", Status: OK, Detail: fmt.Sprintf("%d of %d tenants are MSP Flex (billingType usage)", usage, len(tenants))}
+	ch := newCheck("sophos.usage_tenants", OK, m("doctor.sophos.usage_tenants.name")).
+		withDetail(m("doctor.sophos.usage_tenants.count", usage, len(tenants)))
 	if usage == 0 {
-		usageCheck.Status, usageCheck.Fix = Warn, "usage sync bills MSP Flex (monthly) customers only; term and trial tenants can still get tickets"
+		ch.Status = Warn
+		ch = ch.withFix(m("doctor.sophos.usage_tenants.fix"))
 	}
-	add(usageCheck)
-	add(latestMonthCheck(ctx, c, opts.now()))
-	add(alertsCheck(ctx, c, tenants))
+	return ch
 }
 
-func sophosAuthCheck(err error) Check {
-	c := Check{Name: "credential accepted", Status: Fail, Detail: err.Error()}
-	switch {
-	case errors.Is(err, sophos.ErrWrongSecret):
-		c.Detail = "Sophos rejected the client secret (the client id is known)"
-		c.Fix = "the secret is shown only when the credential is created: " + fixSophosCredential
-	case errors.Is(err, sophos.ErrUnknownClient):
-		c.Detail = "Sophos does not know this client id"
-		c.Fix = fixSophosCredential
-	case sophos.ErrorKind(err) == centralpsa.KindUnavailable:
-		c.Fix = "check sophos.id_url and sophos.api_url and that this machine can reach them (proxy, firewall)"
-	default:
-		c.Fix = fixSophosCredential
-	}
-	return c
-}
+// monthsBack is how many months latestMonthCheck looks for billing data.
+const monthsBack = 4
 
 // latestMonthCheck looks for the newest month with a billing report,
 // starting with the current month: the report for a month appears during
 // or after it, and a month without one answers "no data".
 func latestMonthCheck(ctx context.Context, c *sophos.Client, now time.Time) Check {
-	m := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
-	for range 4 {
-		rep, err := c.Usage(ctx, m.Year(), int(m.Month()), sophos.UsageOptions{})
+	ch := newCheck("sophos.billing_usage", OK, m("doctor.sophos.billing.name"))
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	for range monthsBack {
+		rep, err := c.Usage(ctx, month.Year(), int(month.Month()), sophos.UsageOptions{})
 		switch {
 		case err == nil:
-			return Check{Name: "billing usage", Status: OK, Detail: fmt.Sprintf("latest month with data: %s (%d lines)", m.Format("2006-01"), len(rep.Lines))}
+			return ch.withDetail(m("doctor.sophos.billing.ok", month.Format("2006-01"), len(rep.Lines)))
 		case errors.Is(err, sophos.ErrNoData):
-			m = m.AddDate(0, -1, 0)
+			month = month.AddDate(0, -1, 0)
 		default:
-			return Check{Name: "billing usage", Status: Fail, Detail: err.Error(), Fix: adviceOf(err)}
+			ch.Status = Fail
+			return ch.withDetail(verbatim(err.Error())).withFix(adviceOf(err))
 		}
 	}
-	return Check{Name: "billing usage", Status: Warn, Detail: "no billing data in the last 4 months",
-		Fix: "usage sync needs MSP Flex usage; check Managed Customer Usage in Sophos Central Partner"}
+	ch.Status = Warn
+	return ch.withDetail(m("doctor.sophos.billing.none", monthsBack)).withFix(m("doctor.sophos.billing.none_fix"))
 }
 
 // alertsCheck reads the alerts of the first tenant that allows it; term
 // tenants without Partner Assistance refuse, which is not a setup error.
 func alertsCheck(ctx context.Context, c *sophos.Client, tenants []sophos.Tenant) Check {
+	ch := newCheck("sophos.alerts", OK, m("doctor.sophos.alerts.name"))
 	var lastErr error
 	tried := 0
 	for _, t := range tenants {
@@ -117,7 +123,7 @@ func alertsCheck(ctx context.Context, c *sophos.Client, tenants []sophos.Tenant)
 		}
 		alerts, err := c.ListAlerts(ctx, t, sophos.AlertsOptions{PageSize: 100})
 		if err == nil {
-			return Check{Name: "alerts readable", Status: OK, Detail: fmt.Sprintf("tenant %s: %d open alerts on the first page", t.DisplayName(), len(alerts))}
+			return ch.withDetail(m("doctor.sophos.alerts.ok", t.DisplayName(), len(alerts)))
 		}
 		lastErr = err
 		if tried++; tried == 3 {
@@ -125,20 +131,35 @@ func alertsCheck(ctx context.Context, c *sophos.Client, tenants []sophos.Tenant)
 		}
 	}
 	if lastErr == nil {
-		return Check{Name: "alerts readable", Status: Warn, Detail: "no tenant to read alerts from"}
+		ch.Status = Warn
+		return ch.withDetail(m("doctor.sophos.alerts.no_tenant"))
 	}
-	return Check{Name: "alerts readable", Status: Fail, Detail: lastErr.Error(), Fix: adviceOf(lastErr)}
+	ch.Status = Fail
+	return ch.withDetail(verbatim(lastErr.Error())).withFix(adviceOf(lastErr))
 }
 
-// adviceOf returns the client's advice for a Sophos error.
-func adviceOf(err error) string {
+// adviceOf is sophos.Error.Advice as a catalog message, so the fix can be
+// shown in the report's language; it follows the same cases in the same
+// order, and a test compares the English texts with the client's.
+func adviceOf(err error) msg {
 	var e *sophos.Error
-	if errors.As(err, &e) {
-		return e.Advice()
+	if !errors.As(err, &e) {
+		return msg{}
 	}
-	return ""
-}
-
-func fixFor(p config.Problem) string {
-	return fmt.Sprintf("centralpsa config set %s VALUE (or set %s)", p.Key, config.EnvName(p.Key))
+	switch {
+	case e.Status == http.StatusUnauthorized:
+		return m("doctor.sophos.advice.unauthorized")
+	case e.Status == http.StatusForbidden && e.TenantID != "":
+		return m("doctor.sophos.advice.tenant_forbidden")
+	case e.Status == http.StatusForbidden:
+		return m("doctor.sophos.advice.forbidden")
+	case e.Status == http.StatusTooManyRequests && e.RetryAfter > 0:
+		return m("doctor.sophos.advice.throttled_for", e.RetryAfter.String())
+	case e.Status == http.StatusTooManyRequests:
+		return m("doctor.sophos.advice.throttled")
+	case e.Status >= 500:
+		return m("doctor.sophos.advice.server_error")
+	}
+	// A status the catalog does not know: the client's own advice, if any.
+	return verbatim(e.Advice())
 }
