@@ -50,11 +50,14 @@ var Registry = []Setting{
 	{Key: "sophos.client_secret", Secret: true, Validate: nonBlank, Help: "Sophos Central partner API credential: client secret"},
 	{Key: "sophos.id_url", Default: "https://id.sophos.com", Validate: isURL, Help: "Sophos token service"},
 	{Key: "sophos.api_url", Default: "https://api.central.sophos.com", Validate: isURL, Help: "Sophos global API host"},
+	{Key: "cw.requests_per_minute", Default: "600", Validate: isNonNegInt, Help: "client-side limit on ConnectWise requests a minute (0 = none: emulators and benchmarks only)"},
+	{Key: "sophos.requests_per_minute", Default: "300", Validate: isNonNegInt, Help: "client-side limit on Sophos Central requests a minute (0 = none: emulators and benchmarks only)"},
 
 	{Key: "usage.quantity", Default: "billable", Validate: oneOf("billable", "actual", "ordered"), Help: "which Sophos quantity is billed"},
 	{Key: "usage.zero_policy", Default: "zero", Validate: oneOf("zero", "cancel"), Help: "what happens to an addition whose product has no usage any more"},
 	{Key: "usage.schedule", Default: "nightly", Validate: isSchedule, Help: "nightly, monthly:DAY or manual"},
 	{Key: "usage.time", Default: "02:00", Validate: isClock, Help: "time of day (HH:MM, local) for scheduled usage syncs"},
+	{Key: "usage.concurrency", Default: "6", Validate: isPosInt, Help: "agreements whose additions are read at once during a usage sync"},
 	{Key: "usage.catalog_category", Default: "Sophos", Validate: nonBlank, Help: "product category for created catalog items"},
 	{Key: "usage.catalog_subcategory", Default: "Sophos Central", Validate: nonBlank, Help: "product subcategory for created catalog items"},
 	{Key: "usage.catalog_type", Default: "Sophos", Validate: nonBlank, Help: "product type for created catalog items"},
@@ -73,6 +76,7 @@ var Registry = []Setting{
 	{Key: "tickets.reopen_days", Default: "1", Validate: isNonNegInt, Help: "reopen a ticket closed this many days ago when its alert recurs"},
 	{Key: "tickets.acknowledge_on_close", Default: "false", Validate: isBool, Help: "acknowledge Sophos alerts when a technician closes the ticket"},
 	{Key: "tickets.poll_interval", Default: "2m", Validate: isDuration, Help: "how often ticket sync runs"},
+	{Key: "tickets.concurrency", Default: "4", Validate: isPosInt, Help: "tenants synced at once in a ticket pass (the clients' rate limits still apply)"},
 }
 
 // Lookup returns the setting for key.
@@ -126,6 +130,14 @@ func isNonNegInt(v string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 0 {
 		return fmt.Errorf("%q is not a whole number of 0 or more", v)
+	}
+	return nil
+}
+
+func isPosInt(v string) error {
+	n, err := strconv.Atoi(strings.TrimSpace(v))
+	if err != nil || n < 1 {
+		return fmt.Errorf("%q is not a whole number of 1 or more", v)
 	}
 	return nil
 }

@@ -146,6 +146,10 @@ func (s *Settings) Check(keys ...string) []Problem {
 			out = append(out, Problem{k, fmt.Sprintf("not set: run `centralpsa config set %s VALUE` or set %s", k, def.EnvName())})
 			continue
 		}
+		if err := checkText(v); err != nil {
+			out = append(out, Problem{k, err.Error()})
+			continue
+		}
 		if def.Validate != nil {
 			if err := def.Validate(v); err != nil {
 				out = append(out, Problem{k, err.Error()})
@@ -182,6 +186,9 @@ func ValidateValue(key, value string) error {
 	}
 	if def.EnvOnly {
 		return centralpsa.Errorf(centralpsa.KindInvalid, "%s can only be set in the environment (%s)", key, def.EnvName())
+	}
+	if err := checkText(value); err != nil {
+		return centralpsa.Errorf(centralpsa.KindInvalid, "%s: %v", key, err)
 	}
 	if def.Validate != nil {
 		if err := def.Validate(value); err != nil {

@@ -80,6 +80,13 @@ func (c *Client) companyInfoAt(ctx context.Context, site *url.URL) (*CompanyInfo
 	r := newRequest(http.MethodGet, path, nil, nil)
 	r.unauth = true
 	resp, err := c.send(ctx, r, site.String())
+	for attempt := 0; err == nil && attempt < c.opts.MaxRetries && cutShort(json.Unmarshal(resp.body, new(any))); attempt++ {
+		// A body cut short is a transient fault, not a wrong site.
+		if c.opts.SleepFunc(ctx, c.backoff(attempt)) != nil {
+			break
+		}
+		resp, err = c.send(ctx, r, site.String())
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package connectwise
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"iter"
@@ -122,6 +123,12 @@ func pages[T any](ctx context.Context, c *Client, path string, opts *ListOptions
 			}
 			var items []T
 			resp, err := c.call(ctx, r, &items)
+			if err == nil && items == nil && !bytes.HasPrefix(bytes.TrimSpace(resp.body), []byte("[")) {
+				// null or {} would read as an empty list: a caller that then
+				// creates what is "missing" would create it twice.
+				err = withKind(centralpsa.KindUnavailable, fmt.Errorf("connectwise GET %s: a list page is not a JSON array: %q",
+					path, clip(string(resp.body), 40)))
+			}
 			if err != nil {
 				if n > 0 {
 					err = fmt.Errorf("page %d: %w", n+1, err)

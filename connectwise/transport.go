@@ -43,23 +43,42 @@ type response struct {
 }
 
 // call runs r and decodes the JSON answer into out (when out is not nil).
+// A 2xx body cut short is as transient as a reset, so an idempotent call
+// is sent again; a create is not, because it may have been applied.
 func (c *Client) call(ctx context.Context, r *request, out any) (*response, error) {
-	resp, err := c.do(ctx, r)
-	if err != nil {
-		return nil, err
-	}
-	if out == nil || resp.status == http.StatusNoContent {
-		return resp, nil
-	}
-	if err := decodeBody(resp, out); err != nil {
+	for attempt := 0; ; attempt++ {
+		resp, err := c.do(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil || resp.status == http.StatusNoContent {
+			return resp, nil
+		}
+		derr := decodeBody(resp, out)
+		if derr == nil {
+			return resp, nil
+		}
 		err = withKind(centralpsa.KindUnavailable,
-			fmt.Errorf("connectwise %s %s: malformed response body: %w", r.method, r.path, err))
+			fmt.Errorf("connectwise %s %s: malformed response body: %w", r.method, r.path, derr))
 		if !r.idempotent {
 			return nil, &outcomeError{method: r.method, path: r.path, err: err}
 		}
-		return nil, err
+		if !cutShort(derr) || attempt >= c.opts.MaxRetries {
+			return nil, err
+		}
+		c.log.Warn("connectwise response body malformed, retrying", "method", r.method, "path", r.path, "attempt", attempt+1, "error", err)
+		if c.opts.SleepFunc(ctx, c.backoff(attempt)) != nil {
+			return nil, err
+		}
 	}
-	return resp, nil
+}
+
+// cutShort reports a body that is not JSON or ends early, as a dropped
+// connection or a proxy's page leaves it. json.Unmarshal checks the whole
+// body before it stores anything, so out is untouched and may be reused.
+func cutShort(err error) bool {
+	var se *json.SyntaxError
+	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 func decodeBody(resp *response, out any) error {

@@ -1,6 +1,8 @@
 package emu
 
 import (
+	"bufio"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -30,6 +32,7 @@ func (r Request) IsWrite() bool {
 type RequestLog struct {
 	mu   sync.Mutex
 	reqs []Request
+	gen  int // bumped by Reset, so a request in flight across it is not written back
 }
 
 // Requests returns a copy of what was recorded so far.
@@ -54,21 +57,30 @@ func (l *RequestLog) Writes() []Request {
 func (l *RequestLog) Reset() {
 	l.mu.Lock()
 	l.reqs = nil
+	l.gen++
 	l.mu.Unlock()
 }
 
-// Middleware records each request with the status finally written,
-// including requests that a fault answered.
+// Middleware records each request as it arrives (status 0 while it is in
+// flight), then the status finally written, including requests that a
+// fault answered; a connection reset leaves status 0. Recording on arrival
+// means a client that saw an answer finds its request in the log.
 func (l *RequestLog) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if strings.HasPrefix(r.URL.Path, ControlPrefix) {
 			next.ServeHTTP(w, r)
 			return
 		}
+		l.mu.Lock()
+		idx, gen := len(l.reqs), l.gen
+		l.reqs = append(l.reqs, Request{Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery})
+		l.mu.Unlock()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		defer func() {
 			l.mu.Lock()
-			l.reqs = append(l.reqs, Request{Time: time.Now().UTC(), Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Status: sw.status})
+			if l.gen == gen && idx < len(l.reqs) {
+				l.reqs[idx].Status = sw.status
+			}
 			l.mu.Unlock()
 		}()
 		next.ServeHTTP(sw, r)
@@ -93,6 +105,12 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// Unwrap lets http.ResponseController and the reset fault reach the
-// underlying connection.
+// Unwrap lets http.ResponseController reach the underlying writer.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Hijack is how the reset fault takes the connection; the request then
+// has no status.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.status, w.written = 0, true
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}

@@ -26,7 +26,7 @@ func ValidateSet(s Set, tenants []Tenant, companies []Company, agreements []Agre
 		return s, centralpsa.Errorf(centralpsa.KindInvalid, "a tenant id is required")
 	}
 	if !hasTenant(tenants, s.TenantID) {
-		return s, centralpsa.Errorf(centralpsa.KindNotFound, "unknown tenant %q: no Sophos Central tenant of this partner has that id", s.TenantID)
+		return s, centralpsa.Errorf(centralpsa.KindNotFound, "unknown tenant %.60q: no Sophos Central tenant of this partner has that id", s.TenantID)
 	}
 	c, err := findCompany(companies, s.CompanyID)
 	if err != nil {

@@ -10,6 +10,8 @@ import (
 	"maps"
 	"net/url"
 	"strconv"
+
+	"centralpsa"
 )
 
 // maxPages stops a listing whose server keeps handing out new pages; at
@@ -104,10 +106,10 @@ func (k *keyCursor) next(p pages) (string, error) {
 		k.seen = map[pageKey]bool{}
 	}
 	if k.seen[p.NextKey] {
-		return "", fmt.Errorf("sophos central repeated page key %q", snippet([]byte(p.NextKey)))
+		return "", centralpsa.Errorf(centralpsa.KindUnavailable, "sophos central repeated page key %q", snippet([]byte(p.NextKey)))
 	}
 	if len(k.seen) >= maxPages {
-		return "", fmt.Errorf("sophos central listing has more than %d pages", maxPages)
+		return "", centralpsa.Errorf(centralpsa.KindUnavailable, "sophos central listing has more than %d pages", maxPages)
 	}
 	k.seen[p.NextKey] = true
 	return string(p.NextKey), nil
@@ -149,7 +151,7 @@ func numberPaged[T any](ctx context.Context, c *Client, r *call, pageSize int, i
 		n := 0
 		for num := 1; num != 0; {
 			if num > maxPages {
-				yield(*new(T), fmt.Errorf("sophos central listing has more than %d pages", maxPages))
+				yield(*new(T), centralpsa.Errorf(centralpsa.KindUnavailable, "sophos central listing has more than %d pages", maxPages))
 				return
 			}
 			q := withQuery(base, "page", strconv.Itoa(num), "pageSize", strconv.Itoa(pageSize), "pageTotal", "true")

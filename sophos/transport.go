@@ -78,7 +78,9 @@ func (c *Client) do(ctx context.Context, r *call, decode func([]byte) error) err
 			if derr == nil {
 				return nil
 			}
-			err = fmt.Errorf("sophos central %s %s: decode response: %w", r.method, r.path, derr)
+			// An answer we cannot read is Sophos's problem, not the caller's.
+			err = &centralpsa.Error{Kind: centralpsa.KindUnavailable,
+				Message: fmt.Sprintf("sophos central %s %s: decode response", r.method, r.path), Err: derr}
 			if !isMalformed(derr) {
 				return err
 			}

@@ -33,6 +33,21 @@ func DeviceURL(deviceType, deviceID string) (link string, ok bool) {
 	return "", false
 }
 
+// MaxText bounds each free text an alert brings into a ticket or note
+// (its description, device and person names), in UTF-16 code units.
+// ConnectWise documents no limit for descriptions and notes, but a server
+// refuses a body of megabytes, and a ticket that can never be created
+// would fail its tenant on every run.
+const MaxText = 2000
+
+// bound cuts s to MaxText, without converting all of a huge s first.
+func bound(s string) string {
+	if len(s) > 4*MaxText { // 4*MaxText bytes hold at least MaxText code units
+		s = s[:4*MaxText]
+	}
+	return Truncate(s, MaxText)
+}
+
 // Description is the ticket's initial description: the alert's own text
 // followed by every field a technician needs, the device link for
 // endpoints, and how centralpsa will keep the ticket up to date.
@@ -43,11 +58,11 @@ func Description(a Alert) string { return describe(a, "") }
 // describe is Description with extra paragraphs before the closing line.
 func describe(a Alert, extra string) string {
 	var b strings.Builder
-	if d := strings.TrimSpace(a.Description); d != "" {
+	if d := bound(strings.TrimSpace(a.Description)); d != "" {
 		b.WriteString(d + "\n\n")
 	}
 	field := func(label, value string) {
-		if value = strings.TrimSpace(value); value != "" {
+		if value = bound(strings.TrimSpace(value)); value != "" {
 			fmt.Fprintf(&b, "%s: %s\n", label, value)
 		}
 	}
@@ -110,15 +125,15 @@ func stamp(t time.Time) string {
 func occurrences(alerts []Alert) string {
 	var b strings.Builder
 	for _, a := range alerts {
-		fmt.Fprintf(&b, "- %s, %s severity: %s (alert %s)\n", stamp(a.RaisedAt), a.Severity, alertText(a), a.ID)
+		fmt.Fprintf(&b, "- %s, %s severity: %s (alert %s)\n", stamp(a.RaisedAt), a.Severity, alertText(a), bound(a.ID))
 	}
 	return b.String()
 }
 
 // alertText is what an occurrence line says about the alert.
 func alertText(a Alert) string {
-	if d := clean(a.Description); d != "" {
+	if d := clean(bound(a.Description)); d != "" {
 		return d
 	}
-	return TypeWords(a.Type)
+	return TypeWords(bound(a.Type))
 }

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"centralpsa"
@@ -69,17 +70,36 @@ func DefaultIdentifier(code string) string {
 // Description is the description for a catalog item created for code:
 // the default table's (Sophos's own wording, so our items look like the
 // ones its integration makes), else the billing line's productDescription,
-// else "Sophos " + code; at most MaxDescription characters, never cut
-// inside a character.
+// else "Sophos " + code; one line of plain text (the report's text comes
+// from Sophos and reaches invoices), at most MaxDescription characters,
+// never cut inside a character.
 func Description(code, productDescription string) string {
 	d := defaultProducts[strings.ToUpper(code)].description
 	if d == "" {
-		d = strings.TrimSpace(productDescription)
+		d = oneLine(productDescription)
 	}
 	if d == "" {
-		d = "Sophos " + code
+		d = oneLine("Sophos " + code)
 	}
 	return truncate(d, MaxDescription)
+}
+
+// oneLine makes text fit a one-line field: invalid bytes become U+FFFD,
+// control characters and line breaks become spaces, invisible format
+// characters (bidi overrides among them) are dropped, and runs of spaces
+// shrink to one.
+func oneLine(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case unicode.IsControl(r) || unicode.IsSpace(r) || r == '\u2028' || r == '\u2029':
+			return ' '
+		case unicode.In(r, unicode.Cf) && r != '\u200d':
+			return -1
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // truncate keeps the first n characters of s and makes it valid UTF-8.
@@ -119,14 +139,25 @@ func NewProducts(overrides map[string]string) (Products, error) {
 		case strings.TrimSpace(code) == "":
 			return Products{}, centralpsa.Errorf(centralpsa.KindInvalid, "product mapping has an empty product code")
 		case id == "":
-			return Products{}, centralpsa.Errorf(centralpsa.KindInvalid, "product mapping for %q has an empty catalog identifier", code)
+			return Products{}, centralpsa.Errorf(centralpsa.KindInvalid, "product mapping for %.40q has an empty catalog identifier", code)
 		case utf8.RuneCountInString(id) > MaxIdentifier:
-			return Products{}, centralpsa.Errorf(centralpsa.KindInvalid, "catalog identifier %q for %q is longer than %d characters", id, code, MaxIdentifier)
+			return Products{}, centralpsa.Errorf(centralpsa.KindInvalid, "catalog identifier %.80q for %.40q is longer than %d characters", id, code, MaxIdentifier)
+		case !plain(code) || !plain(id):
+			return Products{}, centralpsa.Errorf(centralpsa.KindInvalid,
+				"product mapping %.40q → %.80q: the product code and the catalog identifier must be plain text, without control or invisible characters", code, id)
 		}
 		p.overrides[strings.ToUpper(code)] = id
 		p.managed[strings.ToLower(id)] = true
 	}
 	return p, nil
+}
+
+// plain reports valid UTF-8 without control or invisible format
+// characters: what a product code or catalog identifier may hold.
+func plain(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.In(r, unicode.Cf) || r == '\u2028' || r == '\u2029'
+	})
 }
 
 // Identifier is the catalog identifier that bills code.

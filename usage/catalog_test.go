@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -72,6 +73,9 @@ func TestDescription(t *testing.T) {
 		{"X", long, strings.Repeat("é", 59) + "€"},
 		{"X", strings.Repeat("a", 59) + " b", strings.Repeat("a", 59)},
 		{"X", "bad \xff byte", "bad \uFFFD byte"},
+		{"X", "Endpoint\x00 protection\r\nInjected: line", "Endpoint protection Injected: line"},
+		{"X", "Endpoint \u202eelif.exe", "Endpoint elif.exe"},
+		{"EVIL\r\n-MSP", "\x00\r\n", "Sophos EVIL -MSP"},
 	}
 	for _, tt := range tests {
 		if got := Description(tt.code, tt.line); got != tt.want {
@@ -93,8 +97,13 @@ func FuzzDescription(f *testing.F) {
 		if !utf8.ValidString(got) || utf8.RuneCountInString(got) > MaxDescription {
 			t.Fatalf("Description(%q, %q) = %q: invalid or longer than %d", code, line, got, MaxDescription)
 		}
-		if _, table := defaultProducts[strings.ToUpper(code)]; !table && utf8.ValidString(line) && strings.TrimSpace(line) != "" &&
-			!strings.HasPrefix(strings.TrimSpace(line), got) {
+		for _, r := range got {
+			if unicode.IsControl(r) || unicode.In(r, unicode.Cf) && r != '\u200d' {
+				t.Fatalf("Description(%q, %q) = %q holds the control or format character %U", code, line, got, r)
+			}
+		}
+		if _, table := defaultProducts[strings.ToUpper(code)]; !table && oneLine(line) != "" &&
+			!strings.HasPrefix(oneLine(line), got) {
 			t.Fatalf("Description(%q, %q) = %q is not a prefix of the line's description", code, line, got)
 		}
 	})
@@ -118,5 +127,10 @@ func TestProducts(t *testing.T) {
 	}
 	if _, err := NewProducts(map[string]string{"": "X"}); err == nil {
 		t.Error("empty code accepted")
+	}
+	for code, id := range map[string]string{"NEW\x00CODE": "X", "NEW": "Sophos_\r\nX", "BIDI": "\u202eX", "BAD": "X\xff"} {
+		if _, err := NewProducts(map[string]string{code: id}); err == nil {
+			t.Errorf("NewProducts accepted %q → %q", code, id)
+		}
 	}
 }

@@ -17,7 +17,8 @@ type Month struct {
 func ParseMonth(s string) (Month, error) {
 	t, err := time.Parse("2006-01", s)
 	if err != nil {
-		return Month{}, &centralpsa.Error{Kind: centralpsa.KindInvalid, Message: fmt.Sprintf("month %q is not YYYY-MM", s), Err: err}
+		// Not wrapped: time's error repeats the input, which may be huge.
+		return Month{}, centralpsa.Errorf(centralpsa.KindInvalid, "month %.40q is not YYYY-MM", s)
 	}
 	return Month{Year: t.Year(), Month: t.Month()}, nil
 }
