@@ -23,6 +23,7 @@ func (s *Service) AutoMap(ctx context.Context, dryRun bool) ([]mapping.Suggestio
 	if err != nil {
 		return nil, err
 	}
+	s.progress(0, len(snap.tenants))
 	if !dryRun {
 		if _, err := s.storeSnapshot(ctx, snap); err != nil {
 			return nil, err
@@ -38,6 +39,7 @@ func (s *Service) AutoMap(ctx context.Context, dryRun bool) ([]mapping.Suggestio
 	}
 	suggestions := suggest(snap, existing)
 	if dryRun {
+		s.progress(len(suggestions), len(suggestions))
 		return suggestions, nil
 	}
 	if err := s.storeMatches(ctx, snap, suggestions); err != nil {
@@ -79,6 +81,7 @@ func (s *Service) storeMatches(ctx context.Context, snap snapshot, suggestions [
 	err := s.Store.Tx(ctx, func(tx *store.Tx) error {
 		for i := range suggestions {
 			sg := &suggestions[i]
+			s.progress(i+1, len(suggestions))
 			if sg.Status != mapping.StatusMatched {
 				continue
 			}

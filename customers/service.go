@@ -23,6 +23,15 @@ type Service struct {
 	Store   *store.DB
 	Logger  *slog.Logger
 	NowFunc func() time.Time
+	// ProgressFunc, when set, is called as AutoMap goes through the
+	// tenants (done of total), for the console's progress bar.
+	ProgressFunc func(done, total int)
+}
+
+func (s *Service) progress(done, total int) {
+	if s.ProgressFunc != nil {
+		s.ProgressFunc(done, total)
+	}
 }
 
 func (s *Service) logger() *slog.Logger {

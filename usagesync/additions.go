@@ -102,6 +102,9 @@ func (a *applier) liveAddition(ctx context.Context, agreementID int64, identifie
 	live, ok := a.live[agreementID]
 	if !ok {
 		list, err := a.s.CW.Agreements.ListAdditions(ctx, int(agreementID), &connectwise.ListOptions{Fields: additionFields, PageSize: connectwise.MaxPageSize})
+		if err == nil {
+			err = checkAdditions(list)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("look up the additions of agreement %d: %w", agreementID, err)
 		}
@@ -125,6 +128,9 @@ func (a *applier) liveAddition(ctx context.Context, agreementID int64, identifie
 func (a *applier) findAddition(ctx context.Context, agreementID int64, identifier string) (*connectwise.Addition, error) {
 	list, err := a.s.CW.Agreements.ListAdditions(ctx, int(agreementID), &connectwise.ListOptions{
 		Conditions: connectwise.Eq("product/identifier", identifier), Fields: additionFields})
+	if err == nil {
+		err = checkAdditions(list)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("look up additions of %s on agreement %d: %w", identifier, agreementID, err)
 	}

@@ -83,18 +83,28 @@ func (s *Service) apply(ctx context.Context, p *Prepared, runID int64, prior []s
 	if before != nil {
 		before(a)
 	}
+	groups := p.groups()
+	s.progress(0, len(groups))
 	a.catalogPhase(ctx)
-	for _, g := range p.groups() {
+	for i, g := range groups {
 		if a.stopped(ctx) {
 			break
 		}
 		a.customer(ctx, g)
+		s.progress(i+1, len(groups))
 	}
 	if a.stopped(ctx) {
 		return a.interrupted(ctx)
 	}
 	a.skips()
 	return a.finish()
+}
+
+// progress reports done of total customers to ProgressFunc, if set.
+func (s *Service) progress(done, total int) {
+	if s.ProgressFunc != nil {
+		s.ProgressFunc(done, total)
+	}
 }
 
 // stopped reports whether no further write may be sent: the caller gave

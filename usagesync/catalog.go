@@ -242,18 +242,31 @@ func (a *applier) setupRecord(ctx context.Context, entity, endpoint, name string
 		}
 		return int64(best), nil
 	}
+	// Within a run the create is marked in run_ops like a plan op, though
+	// it is not one, so that a resume finds a record whose creator died
+	// before auditing it and audits it then (findOrCreate), once.
+	key := "setup:" + entity
+	inRun, created := a.runID != 0, false
 	w := write{kind: "create_" + entity, method: http.MethodPost, endpoint: endpoint, entity: entity}
-	id, err := a.findOrCreate(ctx, "", &w, find, func(ctx context.Context) (int64, any, error) {
+	id, err := a.findOrCreate(ctx, key, &w, find, func(ctx context.Context) (int64, any, error) {
 		w.body = map[string]any{"name": name}
 		if len(parent) > 0 {
 			w.body = map[string]any{"name": name, "category": map[string]int{"id": parent[0]}}
 		}
+		if inRun {
+			a.mark(ctx, key, store.OpPending, nil)
+		}
 		id, err := create(ctx)
+		created = true
 		if id == 0 {
 			return 0, nil, err
 		}
 		return int64(id), map[string]any{"id": id, "name": name}, err
 	})
+	if inRun && err == nil && id != 0 && (created || a.pending[key]) {
+		a.mark(ctx, key, store.OpDone, map[string]int64{"id": id})
+		delete(a.pending, key)
+	}
 	return int(id), err
 }
 

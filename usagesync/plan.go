@@ -214,6 +214,9 @@ func (s *Service) readUsage(ctx context.Context, m usage.Month) (monthUsage, err
 		}
 		return u, fmt.Errorf("read Sophos billing usage for %s: %w", m, err)
 	}
+	if err := checkLines(rep.Lines, s.Settings.Get("usage.quantity"), m); err != nil {
+		return u, err
+	}
 	u.lines = make([]usage.Line, 0, len(rep.Lines))
 	for _, l := range rep.Lines {
 		u.lines = append(u.lines, usage.Line{
@@ -225,6 +228,43 @@ func (s *Service) readUsage(ctx context.Context, m usage.Month) (monthUsage, err
 		}
 	}
 	return u, nil
+}
+
+// checkLines refuses a month in which a tenant's line lacks its product
+// code or the quantity that is billed (absent or null), or has a negative
+// one. Read as "" or zero, such a line would bill an item named "Sophos_"
+// and zero or cancel the customer's real additions, so nothing is planned
+// until Sophos sends the month whole.
+//
+// A report without any line is refused too: a partner's whole customer
+// base does not stop using Sophos in one month, but a glitch answering an
+// empty list would zero every addition, as a missing month would.
+func checkLines(lines []sophos.UsageLine, basis string, m usage.Month) error {
+	if len(lines) == 0 {
+		return centralpsa.Errorf(centralpsa.KindUnavailable,
+			"Sophos billing usage for %s is empty: not one line for any tenant; nothing was planned", m)
+	}
+	if basis == "" {
+		basis = string(usage.BasisBillable)
+	}
+	for i, l := range lines {
+		q, ok := l.Quantity(basis)
+		code := strings.TrimSpace(l.ProductCode) != ""
+		if l.AccountID == "" || (ok && q >= 0 && code) {
+			continue
+		}
+		what := "no " + basis + "Quantity"
+		switch {
+		case !code:
+			what = "no productCode"
+		case ok:
+			what = fmt.Sprintf("a negative %sQuantity (%d)", basis, q)
+		}
+		return centralpsa.Errorf(centralpsa.KindUnavailable,
+			"Sophos billing usage for %s: line %d (tenant %s, product %q) has %s; nothing was planned",
+			m, i, l.AccountID, l.ProductCode, what)
+	}
+	return nil
 }
 
 func previous(m usage.Month) usage.Month {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"centralpsa"
 	"centralpsa/connectwise"
 	"centralpsa/usage"
 )
@@ -121,6 +122,9 @@ func (s *Service) readAdditions(ctx context.Context, agreementIDs []int64) ([]us
 		wg.Go(func() {
 			for i := range next {
 				list, err := s.CW.Agreements.ListAdditions(ctx, int(agreementIDs[i]), &connectwise.ListOptions{Fields: additionFields, PageSize: connectwise.MaxPageSize})
+				if err == nil {
+					err = checkAdditions(list)
+				}
 				if err != nil {
 					cancel(fmt.Errorf("read additions of agreement %d: %w", agreementIDs[i], err))
 					continue
@@ -148,6 +152,20 @@ func (s *Service) readAdditions(ctx context.Context, agreementIDs []int64) ([]us
 		out = append(out, r...)
 	}
 	return out, nil
+}
+
+// checkAdditions refuses additions without an id or a product
+// identifier. ConnectWise always sends both; a record without them cannot
+// be matched to the usage it bills, and taking it for "no addition" would
+// create a second one.
+func checkAdditions(list []connectwise.Addition) error {
+	for i, a := range list {
+		if a.ID <= 0 || a.Product == nil || a.Product.Identifier == "" {
+			return centralpsa.Errorf(centralpsa.KindUnavailable,
+				"addition %d of the answer (id %d) has no id or no product/identifier; refusing to guess what it bills", i, a.ID)
+		}
+	}
+	return nil
 }
 
 func toAdditions(agreementID int64, list []connectwise.Addition) []usage.Addition {

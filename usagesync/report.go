@@ -16,8 +16,17 @@ import (
 // failed, or the run was interrupted) keep the quantity ConnectWise still
 // has and say why.
 func (r *Result) Report() []usage.ReportRow {
-	rows := slices.Clone(r.Plan.Report)
-	if r.DryRun || len(r.notApplied) == 0 {
+	if r.DryRun {
+		return slices.Clone(r.Plan.Report)
+	}
+	return reportOf(r.Plan, r.notApplied)
+}
+
+// reportOf is the plan's report with the rows of the ops in notApplied
+// (op key → why) put back to what ConnectWise still has.
+func reportOf(plan usage.Plan, notApplied map[string]string) []usage.ReportRow {
+	rows := slices.Clone(plan.Report)
+	if len(notApplied) == 0 {
 		return rows
 	}
 	for i := range rows {
@@ -26,9 +35,9 @@ func (r *Result) Report() []usage.ReportRow {
 			continue
 		}
 		key := "addition:" + strconv.FormatInt(row.AgreementID, 10) + ":" + row.CatalogIdentifier
-		why, ok := r.notApplied[key+":"+strconv.FormatInt(row.AdditionID, 10)]
+		why, ok := notApplied[key+":"+strconv.FormatInt(row.AdditionID, 10)]
 		if !ok {
-			why, ok = r.notApplied[key]
+			why, ok = notApplied[key]
 		}
 		if ok {
 			row.After, row.Reason = row.Before, "not applied: "+why+" (planned: "+row.Reason+")"

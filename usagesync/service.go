@@ -3,6 +3,8 @@ package usagesync
 import (
 	"context"
 	"log/slog"
+	"strconv"
+	"strings"
 	"time"
 
 	"centralpsa"
@@ -28,13 +30,17 @@ type Service struct {
 	Store       *store.DB
 	Settings    *config.Settings
 	Logger      *slog.Logger
-	Concurrency int              // additions read in parallel; 0 = DefaultConcurrency
+	Concurrency int              // additions read in parallel; 0 = setting usage.concurrency
 	NowFunc     func() time.Time // clock for the default month and statuses; nil = time.Now
 
 	// AfterWriteFunc, when set, is called after each write to ConnectWise
 	// has been audited, with the number of writes so far in this apply.
 	// Tests use it to interrupt an apply at a chosen point.
 	AfterWriteFunc func(writes int)
+	// ProgressFunc, when set, is called as an apply goes: once with done 0
+	// before the first customer, then after each customer (agreement), so
+	// the console can show done of total without polling the store.
+	ProgressFunc func(done, total int)
 }
 
 // Options choose what Run does.
@@ -138,11 +144,16 @@ func (s *Service) now() time.Time {
 	return s.NowFunc()
 }
 
+// concurrency is Service.Concurrency, else the usage.concurrency setting,
+// else DefaultConcurrency.
 func (s *Service) concurrency() int {
-	if s.Concurrency <= 0 {
-		return DefaultConcurrency
+	if s.Concurrency > 0 {
+		return s.Concurrency
 	}
-	return s.Concurrency
+	if n, err := strconv.Atoi(strings.TrimSpace(s.Settings.Get("usage.concurrency"))); err == nil && n > 0 {
+		return n
+	}
+	return DefaultConcurrency
 }
 
 // check reports a Service missing a dependency, a programming error.

@@ -19,7 +19,7 @@ func (s *Server) apiDoctor(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, true, err)
 		return
 	}
-	rep := s.cfg.DoctorFunc(r.Context(), settings)
+	rep := s.cfg.DoctorFunc(r.Context(), settings).Localize(langFrom(r.Context()))
 	writeJSON(w, http.StatusOK, struct {
 		OK     bool           `json:"ok"`
 		Checks []doctor.Check `json:"checks"`

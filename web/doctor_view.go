@@ -4,7 +4,7 @@ import "centralpsa/doctor"
 
 // DoctorView is the checklist fragment: the Setup page embeds it, and the
 // htmx "Test connection" request swaps it in on its own. Check texts come
-// from the doctor package, in English.
+// from the doctor package, rendered in the page's language.
 type DoctorView struct {
 	Locale
 	Available               bool // a doctor runner is configured

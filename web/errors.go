@@ -33,12 +33,27 @@ type apiErrorBody struct {
 // message of its *centralpsa.Error. The cause (Err) is never shown, only
 // logged, and an error without a kind shows a generic message: causes
 // come from drivers and libraries that do not know what is secret.
+//
+// The one exception is a vendor client's error that knows its kind
+// (*connectwise.Error, *sophos.Error): its own text is made to be shown
+// (method, path without query or credentials, status, the vendor's
+// message and what to fix), and a person needs it to act on a 403.
 func publicError(err error) (centralpsa.Kind, string) {
 	var e *centralpsa.Error
 	if errors.As(err, &e) && e.Kind != centralpsa.KindInternal && e.Message != "" {
 		return e.Kind, e.Message
 	}
+	var v vendorError
+	if errors.As(err, &v) && v.Kind() != centralpsa.KindInternal {
+		return v.Kind(), v.Error()
+	}
 	return centralpsa.KindInternal, "internal error; see the server log"
+}
+
+// vendorError is an API client's error with its kind.
+type vendorError interface {
+	error
+	Kind() centralpsa.Kind
 }
 
 // fail answers a request with err: JSON for the API, an error page for

@@ -17,7 +17,7 @@ func (s *Server) handleSetupTest(w http.ResponseWriter, r *http.Request) {
 	}
 	var report *doctor.Report
 	if s.cfg.DoctorFunc != nil {
-		report = s.cfg.DoctorFunc(r.Context(), settings)
+		report = s.cfg.DoctorFunc(r.Context(), settings).Localize(langFrom(r.Context()))
 	}
 	view := doctorView(langFrom(r.Context()), s.cfg.DoctorFunc != nil, report)
 	if r.Header.Get("HX-Request") == "true" {

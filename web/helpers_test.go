@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -210,4 +212,16 @@ func wantAPIError(t *testing.T, what string, r response, status int, code centra
 	if err := json.Unmarshal([]byte(r.body), &e); err != nil || r.status != status || e.Error.Code != code || e.Error.Message == "" {
 		t.Fatalf("%s: status %d body %s; want %d with code %s", what, r.status, r.body, status, code)
 	}
+}
+
+func regexp1(expr string) *regexp.Regexp { return regexp.MustCompile(expr) }
+
+// htmlEscape escapes text as html/template writes it, for matching pages.
+func htmlEscape(s string) string {
+	return regexp.QuoteMeta(template.HTMLEscapeString(s))
+}
+
+func atoi(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"testing"
 
+	"centralpsa/usage"
 	"centralpsa/web/i18n"
 )
 
@@ -16,7 +17,7 @@ func TestMessageKeysExist(t *testing.T) {
 	t.Parallel()
 	used := map[string]string{}
 	tmpl := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
-	code := regexp.MustCompile(`(?:i18n\.T\([a-z]+, |Title: |key: )"([a-z0-9_.]+)"`)
+	code := regexp.MustCompile(`(?:\.T\(|i18n\.T\([a-z]+, |Title: |key: )"([a-z0-9_]+\.[a-z0-9_.]+)"`)
 	files, _ := fs.Glob(templateFS, "templates/*.html")
 	for _, f := range files {
 		b, _ := fs.ReadFile(templateFS, f)
@@ -45,6 +46,20 @@ func TestMessageKeysExist(t *testing.T) {
 	}
 	for _, s := range []string{"ok", "fail", "warn", "info"} {
 		used["doctor.status."+s] = "doctor_view.go"
+	}
+	// Keys built from a value: the op kinds of a plan, the task kinds and
+	// the ticket states.
+	for _, k := range []usage.OpKind{usage.OpCreateCatalogItem, usage.OpCreateAddition, usage.OpUpdateQuantity, usage.OpZeroAddition, usage.OpCancelAddition} {
+		used["plan.kind."+string(k)] = "plan_view.go"
+	}
+	for k := range taskNav {
+		used["task.kind."+k] = "taskNav"
+	}
+	for _, a := range bulkActions {
+		used["task.kind."+a] = "bulkActions"
+	}
+	for _, st := range ticketStates {
+		used["tickets.state."+st] = "ticketStates"
 	}
 	if len(used) < 50 {
 		t.Fatalf("found only %d keys; the patterns no longer match the code", len(used))

@@ -39,6 +39,9 @@ type Layout struct {
 	User  string // "" when signed out
 	CSRF  string // the form token: session or pre-session
 	Flash string // a translated one-line notice
+	// Refresh, when set, reloads the page after that many seconds in a
+	// browser without JavaScript (a running task's page).
+	Refresh int
 }
 
 func (l *Layout) layout() *Layout { return l }
@@ -81,8 +84,12 @@ type LangLink struct {
 // Languages is the language switch: plain links, so it works without JS.
 func (l *Layout) Languages() []LangLink {
 	var out []LangLink
+	sep := "?"
+	if strings.Contains(l.Path, "?") {
+		sep = "&"
+	}
 	for _, tag := range i18n.Languages() {
-		out = append(out, LangLink{Tag: tag, Label: strings.ToUpper(tag), Href: l.Path + "?lang=" + tag, Current: tag == l.Lang})
+		out = append(out, LangLink{Tag: tag, Label: strings.ToUpper(tag), Href: l.Path + sep + "lang=" + tag, Current: tag == l.Lang})
 	}
 	return out
 }

@@ -84,3 +84,68 @@ func TestSecretsNeverShown(t *testing.T) {
 		}
 	}
 }
+
+// The console's data pages, with live services against both emulators
+// and real records behind every route (a mapped tenant, an applied run, a
+// finished task), show no credential; nor do they once the private key is
+// wrong and every page shows ConnectWise's refusal instead. Walks the
+// route table, so a page added later is covered.
+func TestSecretsNeverShownOnConsolePages(t *testing.T) {
+	t.Parallel()
+	lb := setupLive(t, 6)
+	br := lb.browser(t)
+	csrf := br.signIn("admin", testPassword)
+	tenant := lb.mapOne(t, br, csrf)
+	p := br.plan("")
+	task := br.waitTask(started(t, "apply", br.api("POST", "/api/v1/usage/apply", applyRequest{p.Month, p.PlanHash}, csrf)).ID)
+	if task.Status != taskDone {
+		t.Fatalf("apply: %+v", task)
+	}
+	values := map[string]string{"tenant": tenant, "id": strings.TrimPrefix(task.Link, "/runs/"), "code": "CIXA-MSP"}
+	_, secret := lb.so.Credentials()
+	const wrongKey = "wrong-private-key-Lm42"
+
+	var bodies []string
+	walk := func() {
+		for _, rt := range lb.srv.routes() {
+			method, path := requestFor(rt)
+			if method != "GET" || rt.access != signedIn {
+				continue
+			}
+			path = fillWildcards(rt, values)
+			if strings.HasPrefix(path, "/tasks/") || strings.HasPrefix(path, "/api/v1/tasks/") {
+				path = strings.Replace(path, values["id"], task.ID, 1)
+			}
+			for _, q := range []string{"", "?q=a&company=1&code=CIXA-MSP&board=Sophos%20Alerts&tickets.board=Sophos%20Alerts&state=all"} {
+				r := br.get(path + q)
+				if r.status >= 500 {
+					t.Errorf("GET %s%s: %d", path, q, r.status)
+				}
+				bodies = append(bodies, r.body)
+			}
+		}
+	}
+	walk()
+	wantStatus(t, "wrong key", br.api("PUT", "/api/v1/settings/cw.private_key", map[string]string{"value": wrongKey}, csrf), 200)
+	walk()
+	if page := br.get("/usage"); !strings.Contains(page.body, `role="alert"`) {
+		t.Fatal("with a wrong key the usage page shows no error; the second walk proved nothing")
+	}
+
+	all := strings.Join(bodies, "\n")
+	logs := lb.logs.String()
+	for name, s := range map[string]string{"private key": cwemu.DefaultPrivateKey, "wrong private key": wrongKey, "client secret": secret} {
+		if strings.Contains(all, s) {
+			t.Errorf("the %s appears in a console page or API answer", name)
+		}
+		if strings.Contains(logs, s) {
+			t.Errorf("the %s appears in the log", name)
+		}
+	}
+}
+
+// fillWildcards turns a route pattern into a path with real values.
+func fillWildcards(rt route, values map[string]string) string {
+	_, path := requestFor(route{pattern: strings.NewReplacer("{tenant}", values["tenant"], "{id}", values["id"], "{code}", values["code"]).Replace(rt.pattern)})
+	return path
+}

@@ -12,13 +12,9 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"centralpsa/config"
-	"centralpsa/customers"
 	"centralpsa/doctor"
-	"centralpsa/mapping"
 	"centralpsa/metrics"
 	"centralpsa/store"
-	"centralpsa/usage"
-	"centralpsa/usagesync"
 )
 
 // Config is what the server needs. Store, SettingsFunc and Logger are
@@ -43,6 +39,9 @@ type Config struct {
 	NowFunc func() time.Time
 	// Services are what the later pages drive; any may be nil.
 	Services Services
+	// Location is the zone of usage.time, for the next scheduled run the
+	// Usage page shows; time.Local when nil (as the job runner's).
+	Location *time.Location
 
 	// BcryptCost hashes new passwords; bcrypt.DefaultCost when 0. Tests
 	// use bcrypt.MinCost.
@@ -56,40 +55,6 @@ type Config struct {
 	LoginWindow   time.Duration
 }
 
-// Services are the domain services behind the console pages, declared
-// here by their consumer. A nil field makes its page say "not available".
-type Services struct {
-	Customers Customers
-	Usage     UsagePlanner
-	Jobs      Jobs
-}
-
-// Customers is the tenant and product mapping service
-// (*customers.Service).
-type Customers interface {
-	List(ctx context.Context) ([]customers.Row, error)
-	Refresh(ctx context.Context) (customers.RefreshResult, error)
-	AutoMap(ctx context.Context, dryRun bool) ([]mapping.Suggestion, error)
-	Set(ctx context.Context, req customers.SetRequest) (store.Mapping, error)
-	Products(ctx context.Context) (customers.ProductList, error)
-	SetProduct(ctx context.Context, code, identifier string) (store.Product, error)
-}
-
-// UsagePlanner previews a usage sync without writing
-// (*usagesync.Service).
-type UsagePlanner interface {
-	Plan(ctx context.Context, month *usage.Month) (*usagesync.Prepared, error)
-}
-
-// Jobs queues background work (*jobs.Runner). Enqueue returns the job id
-// and whether a new job was inserted (false: one was already queued or
-// running, and its id is returned).
-type Jobs interface {
-	EnqueueUsageSync(ctx context.Context, month string) (jobID int64, inserted bool, err error)
-	EnqueueTicketSync(ctx context.Context) (jobID int64, inserted bool, err error)
-	QueueDepth(ctx context.Context) (int, error)
-}
-
 // Server is the web console and JSON API.
 type Server struct {
 	cfg       Config
@@ -101,6 +66,8 @@ type Server struct {
 	// usersExist caches "some user exists" once true: users are never
 	// deleted, so the first-run state cannot come back.
 	usersExist atomic.Bool
+	tasks      *taskRegistry
+	jobPoll    time.Duration // how often a followed job is looked at; tests shorten it
 }
 
 // New checks cfg and parses the templates.
@@ -110,6 +77,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.NowFunc == nil {
 		cfg.NowFunc = time.Now
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.Local
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.New()
@@ -137,6 +107,7 @@ func New(cfg Config) (*Server, error) {
 	return &Server{
 		cfg: cfg, log: cfg.Logger, now: cfg.NowFunc, pages: pages, dummyHash: dummy,
 		limiter: newLimiter(cfg.LoginFailures, cfg.LoginWindow, cfg.NowFunc),
+		tasks:   newTaskRegistry(cfg.Logger, cfg.NowFunc), jobPoll: jobPoll,
 	}, nil
 }
 
@@ -151,4 +122,12 @@ func (s *Server) Handler() http.Handler {
 	// on top of the per-session CSRF token (defence in depth).
 	cop := http.NewCrossOriginProtection()
 	return s.recoverPanics(s.logRequests(securityHeaders(s.cfg.Secure, s.withLang(cop.Handler(mux)))))
+}
+
+// Shutdown waits for the background tasks (an apply, an auto-map) until
+// ctx ends, then cancels those still running and waits for them to stop.
+// Call it after the HTTP server has drained: a cancelled usage apply
+// stays resumable, but letting it finish is kinder.
+func (s *Server) Shutdown(ctx context.Context) error {
+	return s.tasks.shutdown(ctx)
 }

@@ -188,3 +188,24 @@ func TestDoctorNotAvailable(t *testing.T) {
 	}
 	wantAPIError(t, "API doctor", br.api("POST", "/api/v1/doctor", nil, csrf), 503, centralpsa.KindUnavailable)
 }
+
+// TestDoctorSpeaksTheUsersLanguage runs the real doctor with nothing
+// configured: the checklist follows the language switch.
+func TestDoctorSpeaksTheUsersLanguage(t *testing.T) {
+	t.Parallel()
+	b := setup(t).withAdmin(t)
+	br := b.browser(t)
+	csrf := br.signIn("admin", testPassword)
+	for _, tc := range []struct{ lang, want, notWant string }{
+		{"en", "not set", "non impostata"},
+		{"it", "non impostata", "not set"},
+	} {
+		br.get("/setup?lang=" + tc.lang)
+		r := br.request("POST", "/setup/test", strings.NewReader(url.Values{"csrf_token": {csrf}}.Encode()),
+			map[string]string{"Content-Type": "application/x-www-form-urlencoded", "HX-Request": "true"})
+		wantStatus(t, "test "+tc.lang, r, 200)
+		if !strings.Contains(r.body, tc.want) || strings.Contains(r.body, tc.notWant) {
+			t.Errorf("lang %s: checklist lacks %q or has %q:\n%.600s", tc.lang, tc.want, tc.notWant, r.body)
+		}
+	}
+}

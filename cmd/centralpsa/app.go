@@ -64,6 +64,12 @@ func (a *app) run(ctx context.Context, args []string) int {
 		a.help()
 		return 2
 	}
+	// Commands with subcommands ("map auto", "sync usage") print their
+	// usage for -h; the others let their flag set print its defaults.
+	if len(args) == 2 && (args[1] == "-h" || args[1] == "--help" || args[1] == "help") && hasSubcommands(cmd) {
+		fmt.Fprintf(a.stdout, "Usage: centralpsa %s %s\n\n%s\n", args[0], cmd.usage, cmd.summary)
+		return 0
+	}
 	err := cmd.run(a, ctx, args[1:])
 	var ee *exitError
 	switch {
@@ -83,6 +89,10 @@ func (a *app) run(ctx context.Context, args []string) int {
 		fmt.Fprintln(a.stderr, "centralpsa:", err)
 		return 1
 	}
+}
+
+func hasSubcommands(c command) bool {
+	return c.usage != "" && !strings.HasPrefix(c.usage, "[") && !strings.HasPrefix(c.usage, "-")
 }
 
 func (a *app) help() {

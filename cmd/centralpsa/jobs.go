@@ -115,10 +115,14 @@ func (a *app) startJobs(ctx context.Context, d *serveDeps, f *serviceFactory) (*
 	if err != nil {
 		return nil, err
 	}
-	r, err := jobs.New(ctx, d.db, a.dsn(), jobs.Config{
+	cfg, err := a.tuneJobs(jobs.Config{
 		Usage: usageJob{f, d.metrics}, Tickets: ticketJob{f, d.metrics},
-		Settings: s, Logger: a.logger.With("component", "jobs"),
+		Settings: s, Logger: a.logger.With("component", "jobs"), SettingsFunc: f.settings,
 	})
+	if err != nil {
+		return nil, err
+	}
+	r, err := jobs.New(ctx, d.db, a.dsn(), cfg)
 	if err != nil {
 		return nil, err
 	}

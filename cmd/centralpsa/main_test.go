@@ -133,6 +133,11 @@ func TestUsageErrors(t *testing.T) {
 	if code, out, _ := cli(t, nil, "help"); code != 0 || !strings.Contains(out, "doctor") {
 		t.Errorf("help: %d %q", code, out)
 	}
+	for _, c := range []string{"map", "products", "sync", "tickets", "user", "config", "emulate"} {
+		if code, out, _ := cli(t, nil, c, "-h"); code != 0 || !strings.Contains(out, "Usage: centralpsa "+c) {
+			t.Errorf("%s -h: exit %d, %q", c, code, out)
+		}
+	}
 }
 
 func TestDemoRuns(t *testing.T) {

@@ -128,12 +128,16 @@ func (a *app) buildServe(ctx context.Context, db *store.DB, secure bool) (*serve
 		Metrics:  d.metrics,
 		Logger:   a.logger.With("component", "web"),
 		Secure:   secure,
-		Services: web.Services{Customers: webCustomers{f}, Usage: webUsage{f}, Jobs: runner},
+		Services: web.Services{Customers: webCustomers{f}, Usage: webUsage{f}, Jobs: runner, Directory: webDirectory{f}},
 	})
 	if err != nil {
 		return nil, err
 	}
 	d.web = srv
+	// The console's background tasks (an apply, an auto-map) stop after
+	// the HTTP server has drained and before the job runner does.
+	stopJobs := d.stop
+	d.stop = func(ctx context.Context) error { return errors.Join(srv.Shutdown(ctx), stopJobs(ctx)) }
 	return d, nil
 }
 

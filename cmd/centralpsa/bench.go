@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"centralpsa"
+	"centralpsa/bench"
+)
+
+const benchUsage = "[--tenants N[,N...]] [--latency 20ms] [--cw-rate N] [--sophos-rate N] [--concurrency N] [--alerts N] [--change PCT] [--naive=BOOL] [--naive-max N] [--out FILE]"
+
+func init() {
+	register("bench", command{
+		summary: "benchmark syncs against the emulators at MSP scale (calls, wall time, memory)",
+		usage:   benchUsage,
+		run:     (*app).bench,
+	})
+}
+
+// bench runs the benchmark harness once per size, with this very binary
+// as the measured child process, prints a table and, with --out, writes
+// the results into the markdown file (keeping its hand-written prose).
+func (a *app) bench(ctx context.Context, args []string) error {
+	def := bench.DefaultConfig()
+	fs := a.flags("bench")
+	tenants := fs.String("tenants", strconv.Itoa(def.Tenants), "comma-separated numbers of tenants, one run each")
+	latency := fs.Duration("latency", def.Latency, "latency added to every emulated call")
+	cwRate := fs.Int("cw-rate", def.CWRatePerMinute, "ConnectWise requests a minute, for the emulator and centralpsa (0 = no limit)")
+	soRate := fs.Int("sophos-rate", def.SophosRatePerMinute, "Sophos requests a minute, for the emulator and centralpsa (0 = no limit)")
+	conc := fs.Int("concurrency", def.Concurrency, "requests an upstream allows in flight (usage.concurrency and the bound)")
+	alerts := fs.Int("alerts", def.AlertsPerTenant, "open alerts per tenant")
+	change := fs.Int("change", def.ChangePercent, "percent of tenants whose usage or alerts change before the second passes")
+	naive := fs.Bool("naive", def.Naive, "also measure the naive baseline")
+	naiveMax := fs.Int("naive-max", 0, "measure the naive baseline only up to `N` tenants (0 = at every size)")
+	out := fs.String("out", "", "write the results into this markdown `FILE`, e.g. docs/benchmarks.md")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	sizes, err := parseSizes(*tenants)
+	if err != nil {
+		return err
+	}
+	binary, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find the centralpsa binary: %w", err)
+	}
+	var reports []*bench.Report
+	for _, n := range sizes {
+		cfg := def
+		cfg.Tenants, cfg.Latency, cfg.CWRatePerMinute, cfg.SophosRatePerMinute = n, *latency, *cwRate, *soRate
+		cfg.Concurrency, cfg.AlertsPerTenant, cfg.ChangePercent = *conc, *alerts, *change
+		cfg.Naive = *naive && (*naiveMax == 0 || n <= *naiveMax)
+		cfg.Binary, cfg.Out = binary, a.stderr
+		rep, err := bench.Run(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		reports = append(reports, rep)
+	}
+	if err := bench.WriteText(a.stdout, reports); err != nil {
+		return err
+	}
+	if *out == "" {
+		return nil
+	}
+	existing, err := os.ReadFile(*out)
+	if err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("read %s: %w", *out, err)
+	}
+	doc := bench.Doc{Command: strings.TrimSpace("centralpsa bench " + strings.Join(args, " ")), Finished: time.Now(), Reports: reports}
+	if err := os.WriteFile(*out, doc.Splice(existing), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", *out, err)
+	}
+	return nil
+}
+
+// parseSizes reads "500,5000,20000".
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, centralpsa.Errorf(centralpsa.KindInvalid, "--tenants: %q is not a list of positive numbers such as 500,5000", s)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
