@@ -37,7 +37,8 @@
 //
 // A process that dies while a job is running leaves the row in state
 // running; River's rescuer (on the leader) makes it retryable once it has
-// been running longer than its timeout and RescueStuckJobsAfter. A job cut
+// been running longer than its timeout and RescueStuckJobsAfter (both
+// shortened by Config.JobTimeout and Config.RescueStuckJobsAfter). A job cut
 // short by a shutdown goes back to available. Every start of a job after
 // its first (after a failure, a rescue, a snooze or a shutdown) reaches the
 // usage syncer with Resume set, so it continues the stored plan instead of
@@ -58,5 +59,8 @@
 // day of every month at usage.time) or manual (no periodic job), in the
 // server's local time (Config.Location); tickets run every
 // tickets.poll_interval. Periodic jobs are inserted by River's leader only,
-// so a cluster fires each schedule once.
+// so a cluster fires each schedule once. Since the process where a setting
+// is saved is seldom the leader, each process with Config.SettingsFunc
+// reads the schedules again every Config.SettingsPoll and reschedules
+// when they changed.
 package jobs

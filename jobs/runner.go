@@ -40,9 +40,22 @@ type Config struct {
 	// notification arrives; River's default (1s) when zero.
 	PollInterval time.Duration
 	// RescueStuckJobsAfter is how long a job may stay running before the
-	// leader assumes its process died and retries it; it must exceed the
-	// usage sync's 30-minute timeout. Default 35 minutes.
+	// leader assumes its process died and retries it; it must be at least
+	// the job timeout. Default: the usage timeout plus 5 minutes (35).
 	RescueStuckJobsAfter time.Duration
+	// JobTimeout, when set, replaces both jobs' timeouts (30 minutes for a
+	// usage sync, 5 for a ticket sync). With RescueStuckJobsAfter it lets a
+	// test (or an operator with small syncs) see a dead process's job
+	// retried in seconds rather than after half an hour.
+	JobTimeout time.Duration
+	// SettingsFunc, when set, is read every SettingsPoll (default 30s)
+	// while the runner runs, and a changed schedule is applied as
+	// Reschedule would. Without it a schedule changed through another
+	// instance of a cluster, or with `config set`, would wait for a
+	// restart: Reschedule only reaches this process's River client, and
+	// only the leader's schedule counts.
+	SettingsFunc func(context.Context) (*config.Settings, error)
+	SettingsPoll time.Duration
 
 	testOnly bool // River's TestOnly: no staggered start of maintenance
 }
@@ -59,6 +72,8 @@ type Runner struct {
 	tickets     bool
 	closeDriver func()
 	closeOnce   sync.Once
+	follow      follower
+	scheduleMu  sync.Mutex // Reschedule's clear-and-add is not atomic; the console and the follower both call it
 }
 
 // New migrates River's tables in db (idempotent, safe from several
@@ -71,6 +86,13 @@ func New(ctx context.Context, db *store.DB, dsn string, cfg Config) (*Runner, er
 		loc:     orLocal(cfg.Location),
 		usage:   cfg.Usage != nil,
 		tickets: cfg.Tickets != nil,
+		follow:  follower{settings: cfg.SettingsFunc, every: cmp.Or(cfg.SettingsPoll, 30*time.Second)},
+	}
+	if cfg.RescueStuckJobsAfter > 0 && cfg.RescueStuckJobsAfter < cmp.Or(cfg.JobTimeout, usageTimeout) {
+		// River's rescuer leaves a job alone until its timeout has passed,
+		// so a shorter rescue delay would not do what it says.
+		return nil, centralpsa.Errorf(centralpsa.KindInvalid, "the stuck-job rescue delay (%s) must be at least the job timeout (%s)",
+			cfg.RescueStuckJobsAfter, cmp.Or(cfg.JobTimeout, usageTimeout))
 	}
 	settings := cfg.Settings
 	if settings == nil {
@@ -80,6 +102,7 @@ func New(ctx context.Context, db *store.DB, dsn string, cfg Config) (*Runner, er
 	if err != nil {
 		return nil, err
 	}
+	r.follow.applied = scheduleKey(settings)
 	if r.driver, r.closeDriver, err = newDriver(ctx, db, dsn); err != nil {
 		return nil, err
 	}
@@ -99,15 +122,16 @@ func New(ctx context.Context, db *store.DB, dsn string, cfg Config) (*Runner, er
 // that a job of either kind finds its worker), one queue, and the knobs.
 func (r *Runner) riverConfig(cfg Config, periodic []*river.PeriodicJob) *river.Config {
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &usageWorker{syncer: cfg.Usage, log: r.log.With("job", KindUsageSync)})
-	river.AddWorker(workers, &ticketWorker{syncer: cfg.Tickets, log: r.log.With("job", KindTicketSync)})
+	river.AddWorker(workers, &usageWorker{syncer: cfg.Usage, log: r.log.With("job", KindUsageSync), timeout: cmp.Or(cfg.JobTimeout, usageTimeout)})
+	river.AddWorker(workers, &ticketWorker{syncer: cfg.Tickets, log: r.log.With("job", KindTicketSync), timeout: cmp.Or(cfg.JobTimeout, ticketTimeout)})
 	rc := &river.Config{
 		Logger:               r.log,
 		Workers:              workers,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(cfg.Workers, 2)}},
 		PeriodicJobs:         periodic,
 		FetchPollInterval:    cfg.PollInterval,
-		RescueStuckJobsAfter: cmp.Or(cfg.RescueStuckJobsAfter, usageTimeout+5*time.Minute),
+		JobTimeout:           cfg.JobTimeout, // River checks it against RescueStuckJobsAfter
+		RescueStuckJobsAfter: cmp.Or(cfg.RescueStuckJobsAfter, cmp.Or(cfg.JobTimeout, usageTimeout)+5*time.Minute),
 		TestOnly:             cfg.testOnly,
 	}
 	if cfg.PollInterval > 0 {
@@ -127,6 +151,7 @@ func (r *Runner) Start(ctx context.Context) error {
 	if err := r.client.Start(ctx); err != nil {
 		return &centralpsa.Error{Kind: centralpsa.KindInternal, Message: "start the job runner", Err: err}
 	}
+	r.follow.start(ctx, r)
 	return nil
 }
 
@@ -135,6 +160,7 @@ func (r *Runner) Start(ctx context.Context) error {
 // waits a little more. It releases the LISTEN connection either way.
 func (r *Runner) Stop(ctx context.Context) error {
 	defer r.closeOnce.Do(r.closeDriver)
+	r.follow.stop()
 	err := r.client.Stop(ctx)
 	if err == nil || ctx.Err() == nil {
 		return err
@@ -156,11 +182,14 @@ func (r *Runner) Reschedule(settings *config.Settings) error {
 	if err != nil {
 		return err
 	}
+	r.scheduleMu.Lock()
+	defer r.scheduleMu.Unlock()
 	bundle := r.client.PeriodicJobs()
 	bundle.Clear()
 	if _, err := bundle.AddManySafely(periodic); err != nil {
 		return &centralpsa.Error{Kind: centralpsa.KindInternal, Message: "schedule periodic jobs", Err: err}
 	}
+	r.follow.setApplied(scheduleKey(settings))
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"time"
@@ -49,11 +50,14 @@ const (
 
 type usageWorker struct {
 	river.WorkerDefaults[UsageSyncArgs]
-	syncer UsageSyncer
-	log    *slog.Logger
+	syncer  UsageSyncer
+	log     *slog.Logger
+	timeout time.Duration
 }
 
-func (w *usageWorker) Timeout(*river.Job[UsageSyncArgs]) time.Duration { return usageTimeout }
+func (w *usageWorker) Timeout(*river.Job[UsageSyncArgs]) time.Duration {
+	return cmp.Or(w.timeout, usageTimeout)
+}
 
 func (w *usageWorker) Work(ctx context.Context, job *river.Job[UsageSyncArgs]) error {
 	req := UsageRequest{
@@ -72,11 +76,14 @@ func (w *usageWorker) Work(ctx context.Context, job *river.Job[UsageSyncArgs]) e
 
 type ticketWorker struct {
 	river.WorkerDefaults[TicketSyncArgs]
-	syncer TicketSyncer
-	log    *slog.Logger
+	syncer  TicketSyncer
+	log     *slog.Logger
+	timeout time.Duration
 }
 
-func (w *ticketWorker) Timeout(*river.Job[TicketSyncArgs]) time.Duration { return ticketTimeout }
+func (w *ticketWorker) Timeout(*river.Job[TicketSyncArgs]) time.Duration {
+	return cmp.Or(w.timeout, ticketTimeout)
+}
 
 func (w *ticketWorker) Work(ctx context.Context, job *river.Job[TicketSyncArgs]) error {
 	log := w.log.With("job_id", job.ID, "attempt", job.Attempt)
