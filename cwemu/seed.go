@@ -64,7 +64,7 @@ func (s *Server) seedSetup() {
 	}
 	where := record{"location": byID(1), "department": byID(1)}
 	for _, b := range []string{"Help Desk", "Sophos Alerts"} {
-		board := s.add("boards", 0, with(where, "name", b, "billTime", "Billable", "billExpense", "Billable", "billProduct", "Billable"))
+		board := s.add("boards", 0, with(where, "name", b, "billTime", "Billable", "billExpense", "Billable", "billProduct", "Billable", "inactiveFlag", false))
 		id := intField(board, "id")
 		statuses := []string{"New", "In Progress", "Waiting Customer", "Closed"}
 		if b == "Sophos Alerts" {
