@@ -69,6 +69,9 @@ func startDemo(tenants int) (*demoEnv, error) {
 			"cw.private_key": cwemu.DefaultPrivateKey, "cw.client_id": cwemu.DefaultClientID,
 			"sophos.client_id": id, "sophos.client_secret": secret, "sophos.id_url": soSrv.URL, "sophos.api_url": soSrv.URL,
 			"tickets.board": "Sophos Alerts",
+			// The emulators do not throttle; the client-side limits that
+			// protect a real site would only slow the demo down.
+			"cw.requests_per_minute": "0", "sophos.requests_per_minute": "0",
 		}}, nil
 }
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -65,7 +64,7 @@ func (a *app) mapAuto(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return mapWriteJSON(a.stdout, sugg)
+		return a.writeJSON(sugg)
 	}
 	return writeSuggestions(a.stdout, sugg, *dry)
 }
@@ -174,7 +173,7 @@ func (a *app) mapList(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return mapWriteJSON(a.stdout, rows)
+		return a.writeJSON(rows)
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(a.stdout, "no tenants yet: run `centralpsa map refresh` or `centralpsa map auto`")
@@ -213,7 +212,7 @@ func (a *app) mapRefresh(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return mapWriteJSON(a.stdout, res)
+		return a.writeJSON(res)
 	}
 	fmt.Fprintf(a.stdout, "%d tenants (%d new, %d updated), %d companies, %d agreements; %d mappings renamed\n",
 		res.Tenants, res.NewTenants, res.UpdatedTenants, res.Companies, res.Agreements, res.Renamed)
@@ -228,11 +227,4 @@ func mapOnOff(b bool) string {
 		return "on"
 	}
 	return "off"
-}
-
-// mapWriteJSON prints v indented, for --json.
-func mapWriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }

@@ -47,7 +47,7 @@ func (a *app) productsList(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		return mapWriteJSON(a.stdout, list)
+		return a.writeJSON(list)
 	}
 	if list.Month == "" {
 		fmt.Fprintln(a.stdout, "No Sophos billing data in the last few months; showing the stored and default mappings.")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 
@@ -111,9 +110,7 @@ func (a *app) writeUsageResult(res *usagesync.Result, asJSON bool, csvPath strin
 	if asJSON {
 		out := *res
 		out.Plan.Report = res.Report()
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(out)
+		return a.writeJSON(out)
 	}
 	return usagesync.WriteText(a.stdout, res)
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 	"time"
@@ -80,9 +79,7 @@ func (a *app) ticketsList(ctx context.Context, args []string) error {
 		rows = append(rows, r)
 	}
 	if *asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(rows)
+		return a.writeJSON(rows)
 	}
 	if len(rows) == 0 {
 		fmt.Fprintln(a.stdout, "no alert tickets yet: map tenants with --tickets=true and run `centralpsa sync tickets`")
@@ -128,9 +125,7 @@ func (a *app) syncTickets(ctx context.Context, args []string) error {
 		return err
 	}
 	if *asJSON {
-		enc := json.NewEncoder(a.stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := a.writeJSON(res); err != nil {
 			return err
 		}
 	} else if err := a.writeTicketResult(res); err != nil {
