@@ -10,6 +10,7 @@ import (
 const (
 	KindUsageSync  = "usage_sync"
 	KindTicketSync = "ticket_sync"
+	KindRefresh    = "customers_refresh"
 )
 
 // UsageSyncArgs asks for one usage sync.
@@ -45,6 +46,18 @@ func (TicketSyncArgs) Kind() string { return KindTicketSync }
 // job blocks the next scheduled one.
 func (TicketSyncArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{MaxAttempts: 5, UniqueOpts: oneAtATime}
+}
+
+// RefreshArgs asks for a refresh of tenant and company details, so that
+// names and ticketing-only customers stay current without a usage sync.
+type RefreshArgs struct{}
+
+// Kind is the River job kind.
+func (RefreshArgs) Kind() string { return KindRefresh }
+
+// InsertOpts keeps refreshes unique; the next day's run retries anyway.
+func (RefreshArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: 3, UniqueOpts: oneAtATime}
 }
 
 // oneAtATime is uniqueness by kind over every state in which a job is

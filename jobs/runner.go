@@ -23,6 +23,10 @@ type Config struct {
 	// configured: it gets no schedule and Enqueue refuses it.
 	Usage   UsageSyncer
 	Tickets TicketSyncer
+	// Refresh, when set, refreshes tenant and company details once a day
+	// (RefreshEvery), as Sophos's own integration does.
+	Refresh      Refresher
+	RefreshEvery time.Duration
 	// Settings supplies usage.schedule, usage.time and
 	// tickets.poll_interval; nil means the defaults.
 	Settings *config.Settings
@@ -70,6 +74,7 @@ type Runner struct {
 	loc         *time.Location
 	usage       bool
 	tickets     bool
+	refresh     time.Duration // 0: no refresh schedule
 	closeDriver func()
 	closeOnce   sync.Once
 	follow      follower
@@ -87,6 +92,9 @@ func New(ctx context.Context, db *store.DB, dsn string, cfg Config) (*Runner, er
 		usage:   cfg.Usage != nil,
 		tickets: cfg.Tickets != nil,
 		follow:  follower{settings: cfg.SettingsFunc, every: cmp.Or(cfg.SettingsPoll, 30*time.Second)},
+	}
+	if cfg.Refresh != nil {
+		r.refresh = cmp.Or(cfg.RefreshEvery, 24*time.Hour)
 	}
 	if cfg.RescueStuckJobsAfter > 0 && cfg.RescueStuckJobsAfter < cmp.Or(cfg.JobTimeout, usageTimeout) {
 		// River's rescuer leaves a job alone until its timeout has passed,
@@ -123,6 +131,7 @@ func New(ctx context.Context, db *store.DB, dsn string, cfg Config) (*Runner, er
 func (r *Runner) riverConfig(cfg Config, periodic []*river.PeriodicJob) *river.Config {
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &usageWorker{syncer: cfg.Usage, log: r.log.With("job", KindUsageSync), timeout: cmp.Or(cfg.JobTimeout, usageTimeout)})
+	river.AddWorker(workers, &refreshWorker{refresher: cfg.Refresh, log: r.log.With("job", KindRefresh)})
 	river.AddWorker(workers, &ticketWorker{syncer: cfg.Tickets, log: r.log.With("job", KindTicketSync), timeout: cmp.Or(cfg.JobTimeout, ticketTimeout)})
 	rc := &river.Config{
 		Logger:               r.log,
@@ -214,6 +223,11 @@ func (r *Runner) periodicJobs(settings *config.Settings) ([]*river.PeriodicJob, 
 		out = append(out, river.NewPeriodicJob(tickets,
 			func() (river.JobArgs, *river.InsertOpts) { return TicketSyncArgs{}, scheduled },
 			&river.PeriodicJobOpts{ID: KindTicketSync, RunOnStart: true}))
+	}
+	if r.refresh > 0 {
+		out = append(out, river.NewPeriodicJob(Interval(r.refresh),
+			func() (river.JobArgs, *river.InsertOpts) { return RefreshArgs{}, scheduled },
+			&river.PeriodicJobOpts{ID: KindRefresh}))
 	}
 	return out, nil
 }

@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -201,6 +202,25 @@ func TestListenerDSNNotLeaked(t *testing.T) {
 		_, _, err := newDriver(t.Context(), db, "postgres://centralpsa:hunter2@db.example:notaport/x")
 		if err == nil || strings.Contains(err.Error(), "hunter2") || centralpsa.ErrorKind(err) != centralpsa.KindInvalid {
 			t.Fatalf("newDriver with a bad DSN: %v; want an invalid error without the password", err)
+		}
+	})
+}
+
+type fakeRefresher chan time.Time
+
+func (f fakeRefresher) RefreshCustomers(context.Context) error { f <- time.Now(); return nil }
+
+// TestPeriodicRefresh: tenant and company details are refreshed on their
+// own schedule, and not at all when no refresher is configured.
+func TestPeriodicRefresh(t *testing.T) {
+	t.Parallel()
+	eachDialect(t, func(t *testing.T, d dialect) {
+		refreshed := make(fakeRefresher, 100)
+		b := setup(t, d, map[string]string{"usage.schedule": "manual", "tickets.poll_interval": "1h"}, withoutTickets,
+			func(c *Config) { c.Refresh, c.RefreshEvery = refreshed, 200*time.Millisecond })
+		b.start(t)
+		for range 2 {
+			receive(t, refreshed, "a scheduled customer refresh")
 		}
 	})
 }

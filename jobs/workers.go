@@ -40,6 +40,11 @@ type TicketSyncer interface {
 	SyncTickets(ctx context.Context) error
 }
 
+// Refresher refreshes tenant and company details (customers.Service).
+type Refresher interface {
+	RefreshCustomers(ctx context.Context) error
+}
+
 // Timeouts cancel a job's context. A usage sync walks every customer at a
 // rate-limited pace, so it gets long; RescueStuckJobsAfter's default is
 // above both, so River never rescues a job that is merely slow.
@@ -91,6 +96,22 @@ func (w *ticketWorker) Work(ctx context.Context, job *river.Job[TicketSyncArgs])
 		return finish(ctx, log, job.JobRow, notConfigured("ticket"))
 	}
 	return finish(ctx, log, job.JobRow, w.syncer.SyncTickets(ctx))
+}
+
+type refreshWorker struct {
+	river.WorkerDefaults[RefreshArgs]
+	refresher Refresher
+	log       *slog.Logger
+}
+
+func (w *refreshWorker) Timeout(*river.Job[RefreshArgs]) time.Duration { return ticketTimeout }
+
+func (w *refreshWorker) Work(ctx context.Context, job *river.Job[RefreshArgs]) error {
+	log := w.log.With("job_id", job.ID, "attempt", job.Attempt)
+	if w.refresher == nil {
+		return finish(ctx, log, job.JobRow, notConfigured("customer refresh"))
+	}
+	return finish(ctx, log, job.JobRow, w.refresher.RefreshCustomers(ctx))
 }
 
 // notConfigured is the error of a job that reached a process without the

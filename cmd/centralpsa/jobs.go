@@ -108,6 +108,20 @@ func (j ticketJob) SyncTickets(ctx context.Context) error {
 	return err
 }
 
+// refreshJob refreshes tenant and company details once a day, so that
+// renames reach the mappings and ticketing-only customers can be mapped
+// without a usage sync (Sophos's integration does the same every 24 h).
+type refreshJob struct{ f *serviceFactory }
+
+func (j refreshJob) RefreshCustomers(ctx context.Context) error {
+	sv, err := j.f.build(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = sv.customers.Refresh(ctx)
+	return err
+}
+
 // startJobs builds the River runner for the serving process and hooks its
 // queue depth and the ticket states into the metrics.
 func (a *app) startJobs(ctx context.Context, d *serveDeps, f *serviceFactory) (*jobs.Runner, error) {
@@ -116,7 +130,7 @@ func (a *app) startJobs(ctx context.Context, d *serveDeps, f *serviceFactory) (*
 		return nil, err
 	}
 	cfg, err := a.tuneJobs(jobs.Config{
-		Usage: usageJob{f, d.metrics}, Tickets: ticketJob{f, d.metrics},
+		Usage: usageJob{f, d.metrics}, Tickets: ticketJob{f, d.metrics}, Refresh: refreshJob{f},
 		Settings: s, Logger: a.logger.With("component", "jobs"), SettingsFunc: f.settings,
 	})
 	if err != nil {
