@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"centralpsa"
 	"centralpsa/cwemu"
@@ -15,7 +16,7 @@ import (
 func init() {
 	register("emulate", command{
 		summary: "run the ConnectWise or Sophos Central emulator with sample data",
-		usage:   "connectwise|sophos [--addr HOST:PORT] [--tenants N] [--seed N]",
+		usage:   "connectwise|sophos [--addr HOST:PORT] [--tenants N] [--seed N|FILE]",
 		run:     (*app).emulate,
 	})
 }
@@ -28,7 +29,7 @@ func (a *app) emulate(ctx context.Context, args []string) error {
 	fs := a.flags("emulate")
 	addr := fs.String("addr", "127.0.0.1:0", "listen address (loopback by default)")
 	tenants := fs.Int("tenants", 60, "number of sample customers")
-	seed := fs.Uint64("seed", 1, "seed for the generated sample data")
+	seed := fs.String("seed", "1", "seed `N` for the generated sample data; for connectwise also a JSON seed FILE of extra records")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -38,11 +39,16 @@ func (a *app) emulate(ctx context.Context, args []string) error {
 	}
 	defer srv.Close()
 	var h http.Handler
-	switch which {
-	case "connectwise":
-		h, err = a.startConnectWise(srv.URL, *tenants, *seed)
-	case "sophos":
-		h, err = a.startSophos(srv.URL, *tenants, *seed)
+	n, seedErr := strconv.ParseUint(*seed, 10, 64)
+	switch {
+	case which == "connectwise" && seedErr != nil:
+		h, err = a.startConnectWise(srv.URL, *tenants, 1, *seed)
+	case seedErr != nil:
+		return centralpsa.Errorf(centralpsa.KindInvalid, "--seed %q: the Sophos emulator takes a number", *seed)
+	case which == "connectwise":
+		h, err = a.startConnectWise(srv.URL, *tenants, n, "")
+	default:
+		h, err = a.startSophos(srv.URL, *tenants, n)
 	}
 	if err != nil {
 		return err
@@ -61,8 +67,10 @@ func (a *app) startSophos(url string, tenants int, seed uint64) (http.Handler, e
 	return s, nil
 }
 
-func (a *app) startConnectWise(url string, tenants int, seed uint64) (http.Handler, error) {
-	s, err := cwemu.Open(cwemu.Options{BaseURL: url, Customers: sample.Customers(tenants, seed), Extra: sample.ExtraCompanies(seed)})
+// startConnectWise builds the ConnectWise emulator; seedFile, when set,
+// adds the records of a JSON seed file to the sample data.
+func (a *app) startConnectWise(url string, tenants int, seed uint64, seedFile string) (http.Handler, error) {
+	s, err := cwemu.Open(cwemu.Options{BaseURL: url, Customers: sample.Customers(tenants, seed), Extra: sample.ExtraCompanies(seed), SeedFile: seedFile})
 	if err != nil {
 		return nil, err
 	}
