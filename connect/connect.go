@@ -6,6 +6,7 @@ package connect
 import (
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,8 +24,26 @@ type Options struct {
 	// Timeout bounds each attempt of a request.
 	Timeout time.Duration
 	// RequestsPerMinute is the client-side rate limit; a negative value
-	// turns it off (tests against the emulators).
+	// turns it off (tests against the emulators). Zero means the setting
+	// cw.requests_per_minute or sophos.requests_per_minute, where 0 turns
+	// the limit off as well.
 	RequestsPerMinute int
+}
+
+// perMinute is the client-side rate limit for a client: the caller's, else
+// the setting's, where the setting's 0 means none (the clients' -1).
+func perMinute(s *config.Settings, key string, o Options) int {
+	if o.RequestsPerMinute != 0 {
+		return o.RequestsPerMinute
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(s.Get(key)))
+	switch {
+	case err != nil: // unset or invalid (Check reports it elsewhere): the client's default
+		return 0
+	case n == 0:
+		return -1
+	}
+	return n
 }
 
 // ConnectWise checks the ConnectWise settings and returns a client. A
@@ -43,7 +62,7 @@ func ConnectWise(s *config.Settings, o Options) (*connectwise.Client, error) {
 		AllowHTTP:         s.Bool("allow_http"),
 		HTTPClient:        o.HTTPClient,
 		Timeout:           o.Timeout,
-		RequestsPerMinute: o.RequestsPerMinute,
+		RequestsPerMinute: perMinute(s, "cw.requests_per_minute", o),
 		Logger:            o.Logger,
 	})
 	if err != nil {
@@ -65,7 +84,7 @@ func Sophos(s *config.Settings, o Options) (*sophos.Client, error) {
 		AllowHTTP:         s.Bool("allow_http"),
 		HTTPClient:        o.HTTPClient,
 		Timeout:           o.Timeout,
-		RequestsPerMinute: o.RequestsPerMinute,
+		RequestsPerMinute: perMinute(s, "sophos.requests_per_minute", o),
 		Logger:            o.Logger,
 	})
 	if err != nil {

@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 
 	"centralpsa/connectwise"
+	"centralpsa/store"
 )
 
 // ticketFields are the fields read back when only state matters.
@@ -44,18 +47,86 @@ func (r *tenantRun) findOpen(ctx context.Context, xref string) (id int, ok bool,
 	return mine[0].ID, true, nil
 }
 
-// observe reads the ConnectWise state of the given tickets, 50 per
+// ticketStates are the ConnectWise states of tickets: closed or not, and
+// gone (a 404).
+type ticketStates struct {
+	closed, gone map[int64]bool
+}
+
+// observeBatch is how many tickets one state read asks for: enough to
+// keep the requests few, few enough for the query string that on-premises
+// servers behind IIS accept.
+const observeBatch = 200
+
+// observeAll reads, before the tenants are synced one by one, the state of
+// every ticket the links hold open, observeBatch to a request, so a pass
+// costs a request per observeBatch tickets rather than at least one per
+// tenant. A failure here is only logged: each tenant then reads its own.
+func (s *Service) observeAll(ctx context.Context, mappings []store.Mapping) ticketStates {
+	pre := ticketStates{closed: map[int64]bool{}, gone: map[int64]bool{}}
+	links, err := s.Store.TicketLinks(ctx, store.TicketLinkFilter{States: []string{store.TicketOpen, store.TicketResolved}})
+	if err != nil {
+		s.logger().Warn("cannot read ticket links; reading ticket states tenant by tenant", "error", err)
+		return pre
+	}
+	synced := map[string]bool{}
+	for _, m := range mappings {
+		synced[m.TenantID] = m.TicketsEnabled && m.Mapped()
+	}
+	var ids []int64
+	for _, l := range links {
+		if synced[l.TenantID] && l.TicketID != 0 {
+			ids = append(ids, l.TicketID)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	closed, gone, err := observe(ctx, s.CW, ids, observeBatch)
+	if err != nil {
+		s.logger().Warn("cannot read ticket states; reading them tenant by tenant", "error", err)
+		return pre
+	}
+	return ticketStates{closed: closed, gone: gone}
+}
+
+// observe returns the state of the given tickets: those read before the
+// tenants were synced, and the others (tickets of creates settled in this
+// run) read now, 50 per request.
+func (r *tenantRun) observe(ctx context.Context, ids []int64) (closed, gone map[int64]bool, err error) {
+	var rest []int64
+	closed, gone = map[int64]bool{}, map[int64]bool{}
+	for _, id := range ids {
+		c, known := r.pre.closed[id]
+		switch {
+		case r.pre.gone[id]:
+			gone[id] = true
+		case known:
+			closed[id] = c
+		default:
+			rest = append(rest, id)
+		}
+	}
+	more, moreGone, err := observe(ctx, r.s.CW, rest, 50)
+	if err != nil {
+		return nil, nil, err
+	}
+	maps.Copy(closed, more)
+	maps.Copy(gone, moreGone)
+	return closed, gone, nil
+}
+
+// observe reads the ConnectWise state of the given tickets, batch per
 // request. A ticket missing from the answer is fetched on its own, so
 // only a real 404 counts as deleted.
-func (r *tenantRun) observe(ctx context.Context, ids []int64) (closed, gone map[int64]bool, err error) {
+func observe(ctx context.Context, cw *connectwise.Client, ids []int64, batch int) (closed, gone map[int64]bool, err error) {
 	closed, gone = map[int64]bool{}, map[int64]bool{}
-	for start := 0; start < len(ids); start += 50 {
-		chunk := ids[start:min(start+50, len(ids))]
+	for start := 0; start < len(ids); start += batch {
+		chunk := ids[start:min(start+batch, len(ids))]
 		vals := make([]any, len(chunk))
 		for i, id := range chunk {
 			vals[i] = id
 		}
-		got, err := r.s.CW.Tickets.List(ctx, &connectwise.ListOptions{Conditions: connectwise.In("id", vals...), Fields: ticketFields})
+		got, err := cw.Tickets.List(ctx, &connectwise.ListOptions{Conditions: connectwise.In("id", vals...), Fields: ticketFields})
 		if err != nil {
 			return nil, nil, fmt.Errorf("read ticket states: %w", err)
 		}
@@ -68,7 +139,7 @@ func (r *tenantRun) observe(ctx context.Context, ids []int64) (closed, gone map[
 			if seen[id] {
 				continue
 			}
-			t, err := r.s.CW.Tickets.Get(ctx, int(id))
+			t, err := cw.Tickets.Get(ctx, int(id))
 			switch {
 			case isStatus(err, http.StatusNotFound):
 				gone[id] = true

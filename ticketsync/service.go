@@ -146,25 +146,14 @@ func (s *Service) run(ctx context.Context, res *Result) error {
 	if err != nil {
 		return fmt.Errorf("read mappings: %w", err)
 	}
+	pre := s.observeAll(ctx, mappings)
+	var synced []store.Mapping
 	for _, m := range mappings {
-		if !m.TicketsEnabled || !m.Mapped() {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		tr := s.syncTenant(ctx, st, rf, m, res.RunID, s.now())
-		res.Tenants = append(res.Tenants, tr)
-		res.Totals.add(tr.Counts)
-		rr := store.RunResult{RunID: res.RunID, TenantID: m.TenantID, Status: tr.Status, Message: tr.Error, Advice: tr.Advice}
-		if rr.Message == "" {
-			rr.Message = countsText(tr.Counts)
-		}
-		if err := s.Store.AddRunResult(ctx, rr); err != nil {
-			return fmt.Errorf("record result of tenant %s: %w", m.TenantID, err)
+		if m.TicketsEnabled && m.Mapped() {
+			synced = append(synced, m)
 		}
 	}
-	return nil
+	return s.syncTenants(ctx, st, rf, pre, synced, res)
 }
 
 func countsText(c Counts) string {

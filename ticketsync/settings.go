@@ -16,6 +16,7 @@ type settings struct {
 	priority                       map[ticket.Severity]string // setting value per severity
 	typ, subtype, source           string                     // "" = not set
 	rule                           ticket.Settings
+	concurrency                    int // tenants synced at once
 }
 
 // priorityKeys names the priority setting of each severity.
@@ -33,7 +34,7 @@ func readSettings(s *config.Settings) (settings, error) {
 				"(centralpsa config set tickets.board \"<board name>\", or set %s)", config.EnvName("tickets.board"))
 	}
 	keys := []string{"tickets.status_new", "tickets.status_closed", "tickets.min_severity", "tickets.close_on_resolve",
-		"tickets.reopen_days", "tickets.acknowledge_on_close"}
+		"tickets.reopen_days", "tickets.acknowledge_on_close", "tickets.concurrency"}
 	for _, k := range priorityKeys {
 		keys = append(keys, k)
 	}
@@ -45,6 +46,7 @@ func readSettings(s *config.Settings) (settings, error) {
 		return settings{}, centralpsa.Errorf(centralpsa.KindInvalid, "ticket settings: %s", strings.Join(msgs, "; "))
 	}
 	days, _ := strconv.Atoi(s.Get("tickets.reopen_days")) // validated by Check
+	concurrency, _ := strconv.Atoi(s.Get("tickets.concurrency"))
 	minSev, _ := ticket.ParseSeverity(s.Get("tickets.min_severity"))
 	st := settings{
 		board:        strings.TrimSpace(s.Get("tickets.board")),
@@ -56,6 +58,7 @@ func readSettings(s *config.Settings) (settings, error) {
 		source:       strings.TrimSpace(s.Get("tickets.source")),
 		rule: ticket.Settings{MinSeverity: minSev, CloseOnResolve: s.Bool("tickets.close_on_resolve"),
 			ReopenWindow: time.Duration(days) * 24 * time.Hour, AcknowledgeOnClose: s.Bool("tickets.acknowledge_on_close")},
+		concurrency: max(1, concurrency),
 	}
 	for sev, k := range priorityKeys {
 		st.priority[sev] = strings.TrimSpace(s.Get(k))

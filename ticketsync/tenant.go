@@ -19,6 +19,7 @@ type tenantRun struct {
 	s      *Service
 	st     settings
 	rf     refs
+	pre    ticketStates // ticket states read for the whole run
 	m      store.Mapping
 	tenant sophos.Tenant
 	runID  int64
@@ -31,8 +32,8 @@ type tenantRun struct {
 	groups map[string][]ticket.Alert // open alerts by consolidation key
 }
 
-func (s *Service) syncTenant(ctx context.Context, st settings, rf refs, m store.Mapping, runID int64, now time.Time) TenantResult {
-	r := &tenantRun{s: s, st: st, rf: rf, m: m, runID: runID, now: now,
+func (s *Service) syncTenant(ctx context.Context, st settings, rf refs, pre ticketStates, m store.Mapping, runID int64, now time.Time) TenantResult {
+	r := &tenantRun{s: s, st: st, rf: rf, pre: pre, m: m, runID: runID, now: now,
 		log:    s.logger().With("tenant_id", m.TenantID, "company_id", m.CompanyID),
 		alerts: map[string]sophos.Alert{}, links: map[string]*store.TicketLink{}, groups: map[string][]ticket.Alert{}}
 	err := r.sync(ctx)

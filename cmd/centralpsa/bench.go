@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -38,6 +39,8 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	naive := fs.Bool("naive", def.Naive, "also measure the naive baseline")
 	naiveMax := fs.Int("naive-max", 0, "measure the naive baseline only up to `N` tenants (0 = at every size)")
 	out := fs.String("out", "", "write the results into this markdown `FILE`, e.g. docs/benchmarks.md")
+	jsonOut := fs.String("json", "", "also write the raw reports to this JSON `FILE`")
+	render := fs.String("render", "", "measure nothing: render the reports of a JSON `FILE` written by --json")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -45,11 +48,18 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var reports []*bench.Report
+	command := benchCommand(args)
+	if *render != "" {
+		if command, reports, err = readReports(*render); err != nil {
+			return err
+		}
+		sizes = nil
+	}
 	binary, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("find the centralpsa binary: %w", err)
 	}
-	var reports []*bench.Report
 	for _, n := range sizes {
 		cfg := def
 		cfg.Tenants, cfg.Latency, cfg.CWRatePerMinute, cfg.SophosRatePerMinute = n, *latency, *cwRate, *soRate
@@ -61,6 +71,11 @@ func (a *app) bench(ctx context.Context, args []string) error {
 			return err
 		}
 		reports = append(reports, rep)
+		if *jsonOut != "" { // after every size, so a long run keeps what it measured
+			if err := writeReports(*jsonOut, command, reports); err != nil {
+				return err
+			}
+		}
 	}
 	if err := bench.WriteText(a.stdout, reports); err != nil {
 		return err
@@ -72,11 +87,59 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	if err != nil && !os.IsNotExist(err) {
 		return fmt.Errorf("read %s: %w", *out, err)
 	}
-	doc := bench.Doc{Command: strings.TrimSpace("centralpsa bench " + strings.Join(args, " ")), Finished: time.Now(), Reports: reports}
+	doc := bench.Doc{Command: command, Finished: time.Now(), Reports: reports}
 	if err := os.WriteFile(*out, doc.Splice(existing), 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", *out, err)
 	}
 	return nil
+}
+
+// benchCommand is the command line that reproduces the numbers: the
+// arguments without those that only say where raw data goes.
+func benchCommand(args []string) string {
+	out := []string{"centralpsa", "bench"}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name := strings.TrimLeft(a, "-")
+		if name == "json" || name == "render" {
+			i++ // its value
+			continue
+		}
+		if strings.HasPrefix(name, "json=") || strings.HasPrefix(name, "render=") {
+			continue
+		}
+		out = append(out, a)
+	}
+	return strings.Join(out, " ")
+}
+
+// reportFile is what --json writes and --render reads.
+type reportFile struct {
+	Command string          `json:"command"`
+	Reports []*bench.Report `json:"reports"`
+}
+
+func writeReports(path, command string, reports []*bench.Report) error {
+	b, err := json.MarshalIndent(reportFile{Command: command, Reports: reports}, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func readReports(path string) (string, []*bench.Report, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	var f reportFile
+	if err := json.Unmarshal(b, &f); err != nil || len(f.Reports) == 0 {
+		return "", nil, centralpsa.Errorf(centralpsa.KindInvalid, "%s is not a report file written by --json", path)
+	}
+	return f.Command, f.Reports, nil
 }
 
 // parseSizes reads "500,5000,20000".

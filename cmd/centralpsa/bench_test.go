@@ -1,9 +1,14 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"centralpsa/bench"
 )
 
 // TestBenchRefusesBadFlags: a bad size list or setting is a usage error
@@ -36,5 +41,41 @@ func TestParseSizes(t *testing.T) {
 	got, err := parseSizes(" 500, 5000,20000")
 	if err != nil || !slices.Equal(got, []int{500, 5000, 20000}) {
 		t.Fatalf("parseSizes = %v, %v", got, err)
+	}
+}
+
+func TestBenchCommandDropsDataFlags(t *testing.T) {
+	t.Parallel()
+	got := benchCommand([]string{"--tenants", "500,5000", "--json", "/tmp/r.json", "--out", "docs/benchmarks.md", "--render=x.json"})
+	if want := "centralpsa bench --tenants 500,5000 --out docs/benchmarks.md"; got != want {
+		t.Errorf("benchCommand = %q, want %q", got, want)
+	}
+}
+
+// TestBenchRender: --render writes the markdown from saved reports without
+// measuring, with the command they were measured by, and keeps the prose
+// around the generated section.
+func TestBenchRender(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	data, md := filepath.Join(dir, "r.json"), filepath.Join(dir, "b.md")
+	rep := &bench.Report{Config: bench.DefaultConfig(), Mapped: 9, Phases: []bench.Phase{{Name: bench.PhaseUsage,
+		Minimum: bench.Minimum{ConnectWise: 10, Sophos: 4}, Bound: time.Second,
+		Ours: bench.Measure{Calls: bench.Calls{ConnectWise: bench.Count{Total: 11}, Sophos: bench.Count{Total: 4}}, Wall: 2 * time.Second}}}}
+	if err := writeReports(data, "centralpsa bench --tenants 5000", []*bench.Report{rep}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(md, []byte("# Benchmarks\n\nProse stays.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, map[string]string{}, "bench", "--render", data, "--out", md)
+	if code != 0 || !strings.Contains(out, "11/10 = 1.10") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	b, _ := os.ReadFile(md)
+	for _, want := range []string{"Prose stays.", "Command: `centralpsa bench --tenants 5000`", "| usage sync (first) | 11/10 = 1.10"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("markdown lacks %q:\n%s", want, b)
+		}
 	}
 }
