@@ -112,7 +112,7 @@ func ParseBool(v string) (bool, error) {
 	case "0", "false", "no", "off", "":
 		return false, nil
 	}
-	return false, fmt.Errorf("%q is not a boolean (use true or false)", v)
+	return false, fmt.Errorf("%q is not a boolean (use true or false)", clip(v))
 }
 
 func isURL(v string) error {
@@ -121,7 +121,7 @@ func isURL(v string) error {
 		return fmt.Errorf("not a URL: %w", err)
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("%q is not an http(s) URL with a host", v)
+		return fmt.Errorf("%q is not an http(s) URL with a host", clip(v))
 	}
 	return nil
 }
@@ -129,7 +129,7 @@ func isURL(v string) error {
 func isNonNegInt(v string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 0 {
-		return fmt.Errorf("%q is not a whole number of 0 or more", v)
+		return fmt.Errorf("%q is not a whole number of 0 or more", clip(v))
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func isNonNegInt(v string) error {
 func isPosInt(v string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil || n < 1 {
-		return fmt.Errorf("%q is not a whole number of 1 or more", v)
+		return fmt.Errorf("%q is not a whole number of 1 or more", clip(v))
 	}
 	return nil
 }
@@ -145,14 +145,14 @@ func isPosInt(v string) error {
 func isDuration(v string) error {
 	d, err := time.ParseDuration(strings.TrimSpace(v))
 	if err != nil || d <= 0 {
-		return fmt.Errorf("%q is not a positive duration such as 2m or 90s", v)
+		return fmt.Errorf("%q is not a positive duration such as 2m or 90s", clip(v))
 	}
 	return nil
 }
 
 func isClock(v string) error {
 	if _, err := time.Parse("15:04", strings.TrimSpace(v)); err != nil {
-		return fmt.Errorf("%q is not a time of day such as 02:00", v)
+		return fmt.Errorf("%q is not a time of day such as 02:00", clip(v))
 	}
 	return nil
 }
@@ -167,9 +167,9 @@ func isSchedule(v string) error {
 		if err == nil && day >= 1 && day <= 28 {
 			return nil
 		}
-		return fmt.Errorf("%q: the day in monthly:DAY must be 1 to 28", v)
+		return fmt.Errorf("%q: the day in monthly:DAY must be 1 to 28", clip(v))
 	}
-	return fmt.Errorf("%q is not nightly, monthly:DAY or manual", v)
+	return fmt.Errorf("%q is not nightly, monthly:DAY or manual", clip(v))
 }
 
 func oneOf(allowed ...string) func(string) error {
@@ -179,6 +179,6 @@ func oneOf(allowed ...string) func(string) error {
 				return nil
 			}
 		}
-		return fmt.Errorf("%q is not one of %s", v, strings.Join(allowed, ", "))
+		return fmt.Errorf("%q is not one of %s", clip(v), strings.Join(allowed, ", "))
 	}
 }

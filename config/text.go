@@ -34,3 +34,13 @@ func checkText(v string) error {
 	}
 	return nil
 }
+
+// clip is a value as an error message may quote it: trimmed, and cut
+// after 60 characters so a pasted file does not flood the terminal.
+func clip(v string) string {
+	v = strings.TrimSpace(v)
+	if utf8.RuneCountInString(v) <= 60 {
+		return v
+	}
+	return string([]rune(v)[:60]) + "…"
+}
