@@ -33,6 +33,10 @@ type Config struct {
 	ChangePercent int
 	// Naive also measures the naive baseline.
 	Naive bool
+	// NaiveOnly measures the naive baseline and not centralpsa (which
+	// still maps the tenants): a long baseline can then run beside a later
+	// measurement of centralpsa, and Merge joins the two reports.
+	NaiveOnly bool `json:",omitempty"`
 	// Binary is the centralpsa executable run as the child process.
 	Binary string
 	// Seed drives the sample customers.
@@ -62,6 +66,8 @@ func (c Config) check() error {
 		return centralpsa.Errorf(centralpsa.KindInvalid, "bench: concurrency must be 1 or more, not %d", c.Concurrency)
 	case c.ChangePercent < 0 || c.ChangePercent > 100:
 		return centralpsa.Errorf(centralpsa.KindInvalid, "bench: change percent must be 0 to 100, not %d", c.ChangePercent)
+	case c.NaiveOnly && !c.Naive:
+		return centralpsa.Errorf(centralpsa.KindInvalid, "bench: measuring only the naive baseline needs the baseline on")
 	case c.Binary == "":
 		return centralpsa.Errorf(centralpsa.KindInvalid, "bench: no centralpsa binary to run")
 	}

@@ -109,3 +109,39 @@ func (r *Report) PeakRSS() int64 {
 	}
 	return m
 }
+
+// Merge joins reports of the same sizes measured apart, such as a run
+// with NaiveOnly beside one without the baseline: per size, centralpsa's
+// figures and the minimum come from the report that measured centralpsa,
+// and a phase's naive figures from whichever report has them. Sizes keep
+// the order they first appear in.
+func Merge(reports []*Report) []*Report {
+	var out []*Report
+	bySize := map[int]*Report{}
+	for _, r := range reports {
+		base, ok := bySize[r.Config.Tenants]
+		if !ok {
+			c := *r
+			c.Phases = append([]Phase(nil), r.Phases...)
+			bySize[r.Config.Tenants] = &c
+			out = append(out, &c)
+			continue
+		}
+		from, naive := r, base.Config.Naive || r.Config.Naive
+		if base.Config.NaiveOnly && !r.Config.NaiveOnly { // r measured centralpsa: it is the base
+			c := *r
+			c.Phases = append([]Phase(nil), r.Phases...)
+			from = &Report{Phases: base.Phases}
+			*base = c
+		}
+		for _, p := range from.Phases {
+			for i := range base.Phases {
+				if base.Phases[i].Name == p.Name && base.Phases[i].Naive == nil && p.Naive != nil {
+					base.Phases[i].Naive = p.Naive
+				}
+			}
+		}
+		base.Config.Naive = naive
+	}
+	return out
+}

@@ -186,26 +186,17 @@ func (r *runner) measure(ctx context.Context, ph phase) (Phase, error) {
 		return p, err
 	}
 	p.Bound = p.Minimum.Bound(r.cfg)
-	r.logf("%s: centralpsa %v (minimum %d ConnectWise + %d Sophos calls, bound %v)", ph.name, ph.args,
-		p.Minimum.ConnectWise, p.Minimum.Sophos, p.Bound.Round(time.Millisecond))
-	r.ours.resetLogs()
-	fast := r.ours.slow(r.cfg.Latency)
-	run, err := runChild(ctx, r.cfg.Binary, r.dir, r.env, ph.args)
-	fast()
-	if err != nil {
-		return p, err
+	if !r.cfg.NaiveOnly {
+		if err := r.measureOurs(ctx, ph, &p); err != nil {
+			return p, err
+		}
 	}
-	p.Ours = Measure{Calls: r.ours.calls(), Wall: run.Wall, CPU: run.CPU, MaxRSS: run.MaxRSS, ExitCode: run.ExitCode}
-	if run.ExitCode != 0 {
-		p.Ours.Note = run.Stderr
-	}
-	r.logf("%s: centralpsa took %v, %d calls, exit %d", ph.name, run.Wall.Round(time.Millisecond), p.Ours.Calls.Total(), run.ExitCode)
 	if r.naive == nil || ph.naive == nil {
 		return p, nil
 	}
 	s := r.naive.site
 	s.resetLogs()
-	fast = s.slow(r.cfg.Latency)
+	fast := s.slow(r.cfg.Latency)
 	start := time.Now()
 	failed, err := ph.naive(ctx)
 	wall := time.Since(start)
@@ -216,6 +207,25 @@ func (r *runner) measure(ctx context.Context, ph phase) (Phase, error) {
 	p.Naive = &Measure{Calls: s.calls(), Wall: wall, Failures: failed}
 	r.logf("%s: naive took %v, %d calls, %d tenants failed", ph.name, wall.Round(time.Millisecond), p.Naive.Calls.Total(), failed)
 	return p, nil
+}
+
+// measureOurs runs centralpsa as a child process for one phase.
+func (r *runner) measureOurs(ctx context.Context, ph phase, p *Phase) error {
+	r.logf("%s: centralpsa %v (minimum %d ConnectWise + %d Sophos calls, bound %v)", ph.name, ph.args,
+		p.Minimum.ConnectWise, p.Minimum.Sophos, p.Bound.Round(time.Millisecond))
+	r.ours.resetLogs()
+	fast := r.ours.slow(r.cfg.Latency)
+	run, err := runChild(ctx, r.cfg.Binary, r.dir, r.env, ph.args)
+	fast()
+	if err != nil {
+		return err
+	}
+	p.Ours = Measure{Calls: r.ours.calls(), Wall: run.Wall, CPU: run.CPU, MaxRSS: run.MaxRSS, ExitCode: run.ExitCode}
+	if run.ExitCode != 0 {
+		p.Ours.Note = run.Stderr
+	}
+	r.logf("%s: centralpsa took %v, %d calls, exit %d", ph.name, run.Wall.Round(time.Millisecond), p.Ours.Calls.Total(), run.ExitCode)
+	return nil
 }
 
 // installNaive creates the catalog setup records the naive baseline files

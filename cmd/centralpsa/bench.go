@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ import (
 	"centralpsa/bench"
 )
 
-const benchUsage = "[--tenants N[,N...]] [--latency 20ms] [--cw-rate N] [--sophos-rate N] [--concurrency N] [--alerts N] [--change PCT] [--naive=BOOL] [--naive-max N] [--out FILE]"
+const benchUsage = "[--tenants N[,N...]] [--latency 20ms] [--cw-rate N] [--sophos-rate N] [--concurrency N] [--alerts N] [--change PCT] [--naive=BOOL] [--naive-max N] [--naive-only] [--out FILE] [--json FILE] [--render FILE[,FILE...]]"
 
 func init() {
 	register("bench", command{
@@ -38,11 +39,15 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	change := fs.Int("change", def.ChangePercent, "percent of tenants whose usage or alerts change before the second passes")
 	naive := fs.Bool("naive", def.Naive, "also measure the naive baseline")
 	naiveMax := fs.Int("naive-max", 0, "measure the naive baseline only up to `N` tenants (0 = at every size)")
+	naiveOnly := fs.Bool("naive-only", false, "measure the naive baseline and not centralpsa, to merge later with --render")
 	out := fs.String("out", "", "write the results into this markdown `FILE`, e.g. docs/benchmarks.md")
 	jsonOut := fs.String("json", "", "also write the raw reports to this JSON `FILE`")
-	render := fs.String("render", "", "measure nothing: render the reports of a JSON `FILE` written by --json")
+	render := fs.String("render", "", "measure nothing: render the reports of JSON `FILES` written by --json (comma-separated; reports of one size are merged)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *naiveOnly && !*naive {
+		return centralpsa.Errorf(centralpsa.KindInvalid, "--naive-only measures the naive baseline: it cannot go with --naive=false")
 	}
 	sizes, err := parseSizes(*tenants)
 	if err != nil {
@@ -51,7 +56,7 @@ func (a *app) bench(ctx context.Context, args []string) error {
 	var reports []*bench.Report
 	command := benchCommand(args)
 	if *render != "" {
-		if command, reports, err = readReports(*render); err != nil {
+		if command, reports, err = readReportFiles(*render); err != nil {
 			return err
 		}
 		sizes = nil
@@ -65,6 +70,10 @@ func (a *app) bench(ctx context.Context, args []string) error {
 		cfg.Tenants, cfg.Latency, cfg.CWRatePerMinute, cfg.SophosRatePerMinute = n, *latency, *cwRate, *soRate
 		cfg.Concurrency, cfg.AlertsPerTenant, cfg.ChangePercent = *conc, *alerts, *change
 		cfg.Naive = *naive && (*naiveMax == 0 || n <= *naiveMax)
+		if *naiveOnly && !cfg.Naive {
+			continue // nothing to measure at this size
+		}
+		cfg.NaiveOnly = *naiveOnly
 		cfg.Binary, cfg.Out = binary, a.stderr
 		rep, err := bench.Run(ctx, cfg)
 		if err != nil {
@@ -128,6 +137,24 @@ func writeReports(path, command string, reports []*bench.Report) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// readReportFiles reads one or more report files (comma-separated) and
+// merges their reports; the commands are joined with " and ".
+func readReportFiles(paths string) (string, []*bench.Report, error) {
+	var commands []string
+	var all []*bench.Report
+	for _, p := range strings.Split(paths, ",") {
+		command, reports, err := readReports(strings.TrimSpace(p))
+		if err != nil {
+			return "", nil, err
+		}
+		if !slices.Contains(commands, command) {
+			commands = append(commands, command)
+		}
+		all = append(all, reports...)
+	}
+	return strings.Join(commands, "` and `"), bench.Merge(all), nil
 }
 
 func readReports(path string) (string, []*bench.Report, error) {

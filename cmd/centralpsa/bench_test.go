@@ -25,6 +25,7 @@ func TestBenchRefusesBadFlags(t *testing.T) {
 		{"NoConcurrency", []string{"--tenants", "5", "--concurrency", "0"}, "concurrency"},
 		{"NegativeRate", []string{"--tenants", "5", "--cw-rate", "-1"}, "rates"},
 		{"UnknownFlag", []string{"--frobnicate"}, "frobnicate"},
+		{"NaiveOnlyWithoutNaive", []string{"--tenants", "5", "--naive-only", "--naive=false"}, "--naive-only"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -76,6 +77,35 @@ func TestBenchRender(t *testing.T) {
 	for _, want := range []string{"Prose stays.", "Command: `centralpsa bench --tenants 5000`", "| usage sync (first) | 11/10 = 1.10"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("markdown lacks %q:\n%s", want, b)
+		}
+	}
+}
+
+// TestBenchRenderMerges: --render with two files, one measured with
+// --naive-only, shows centralpsa's figures beside the baseline's and both
+// commands.
+func TestBenchRenderMerges(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	oursFile, naiveFile := filepath.Join(dir, "ours.json"), filepath.Join(dir, "naive.json")
+	calls := func(n int) bench.Calls { return bench.Calls{ConnectWise: bench.Count{Total: n}} }
+	cfg := bench.DefaultConfig()
+	cfg.Naive = false
+	ours := &bench.Report{Config: cfg, Phases: []bench.Phase{{Name: bench.PhaseUsage,
+		Minimum: bench.Minimum{ConnectWise: 10}, Bound: time.Second, Ours: bench.Measure{Calls: calls(11), Wall: 2 * time.Second}}}}
+	cfg.Naive, cfg.NaiveOnly = true, true
+	naive := &bench.Report{Config: cfg, Phases: []bench.Phase{{Name: bench.PhaseUsage,
+		Naive: &bench.Measure{Calls: calls(110), Wall: 40 * time.Second}}}}
+	if err := writeReports(oursFile, "centralpsa bench --naive=false", []*bench.Report{ours}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeReports(naiveFile, "centralpsa bench --naive-only", []*bench.Report{naive}); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := cli(t, map[string]string{}, "bench", "--render", naiveFile+","+oursFile)
+	for _, want := range []string{"11/10 = 1.10", "11/110 = 0.10"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Errorf("exit %d, output lacks %q:\n%s%s", code, want, out, errOut)
 		}
 	}
 }
