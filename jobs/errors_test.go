@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"centralpsa"
+	"centralpsa/store"
 )
 
 // apiError behaves like the client errors: a status with a Kind method
@@ -82,6 +83,8 @@ func TestJobError(t *testing.T) {
 		{"KindInJoin", errors.Join(errors.New("plain"), &apiError{status: 401}), cancel, 0},
 		{"PlainErrorIsInternal", errors.New("boom"), pass, 0},
 		{"Timeout", fmt.Errorf("sync: %w", context.DeadlineExceeded), pass, 0},
+		// Another process syncs: wait until its lease would run out (here long past: the 1 s floor).
+		{"LeaseHeld", fmt.Errorf("usage sync: %w", &store.LeaseHeldError{Name: store.LeaseUsageSync, Holder: "host:1"}), "", time.Second},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

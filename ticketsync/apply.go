@@ -117,8 +117,9 @@ func (r *tenantRun) acknowledge(ctx context.Context, ticketID int64, act ticket.
 }
 
 // create opens the ticket of a key without making a second one: the intent
-// is stored first (pending), the key is looked up before the POST and
-// again when the POST's answer is lost, and the link is stored with the
+// is stored first (pending), the key is looked up before the POST (in the
+// pass's board listing) and again, in ConnectWise, when the POST's answer
+// is lost, and the link is stored with the
 // ticket id at the end. When ConnectWise surely made nothing (the look-up
 // failed, or the POST was refused), the previous link is put back, so no
 // pending row is left for a create that never happened.
@@ -129,7 +130,7 @@ func (r *tenantRun) create(ctx context.Context, prev *store.TicketLink, act tick
 		return err
 	}
 	xref := ticket.XRef(link.Key)
-	id, found, err := r.findOpen(ctx, xref)
+	id, found, err := r.lookup(ctx, xref)
 	if err == nil && !found {
 		id, err = r.post(ctx, act, xref)
 	}

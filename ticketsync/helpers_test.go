@@ -54,6 +54,7 @@ type testBundle struct {
 	cw       *cwemu.Server
 	so       *sophosemu.Server
 	db       *store.DB
+	dsn      string
 	clock    *clock
 	opts     bundleOptions
 	cwURL    string
@@ -92,7 +93,7 @@ func setup(t *testing.T, o bundleOptions) *testBundle {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	b.db = db
+	b.db, b.dsn = db, dsn
 	b.mapTenants()
 	vals := map[string]string{"tickets.board": "Sophos Alerts"}
 	for k, v := range o.settings {

@@ -47,10 +47,17 @@ func (r *tenantRun) findOpen(ctx context.Context, xref string) (id int, ok bool,
 	return mine[0].ID, true, nil
 }
 
-// ticketStates are the ConnectWise states of tickets: closed or not, and
-// gone (a 404).
+// ticketStates are what a pass reads of ConnectWise before the tenants
+// are synced: tickets closed or not, tickets gone (a 404), and the open
+// tickets on the board by their key.
 type ticketStates struct {
 	closed, gone map[int64]bool
+	// byXRef maps the lower-cased externalXRef of every open ticket on
+	// the board to its id (the lowest when several). It answers the
+	// look-up before a create for the whole pass, one paged read instead
+	// of one read per create. It is nil when the board could not be read:
+	// creates then look their key up one by one.
+	byXRef map[string]int
 }
 
 // observeBatch is how many tickets one state read asks for: enough to
@@ -58,12 +65,23 @@ type ticketStates struct {
 // servers behind IIS accept.
 const observeBatch = 200
 
-// observeAll reads, before the tenants are synced one by one, the state of
-// every ticket the links hold open, observeBatch to a request, so a pass
-// costs a request per observeBatch tickets rather than at least one per
-// tenant. A failure here is only logged: each tenant then reads its own.
-func (s *Service) observeAll(ctx context.Context, mappings []store.Mapping) ticketStates {
+// observeAll reads, before the tenants are synced one by one, the open
+// tickets on the board (1,000 a page), and then, observeBatch to a
+// request, the state of the tickets the links hold open that the board
+// did not show (closed, moved to another board, deleted). A pass then
+// costs a few requests in all rather than at least one per tenant and one
+// per create. A failure here is only logged: each tenant then reads its
+// own states and looks each key up before its create.
+func (s *Service) observeAll(ctx context.Context, rf refs, mappings []store.Mapping) ticketStates {
 	pre := ticketStates{closed: map[int64]bool{}, gone: map[int64]bool{}}
+	if byXRef, listed, err := openOnBoard(ctx, s.CW, rf.board); err != nil {
+		s.logger().Warn("cannot list the open tickets on the board; looking each key up before its create", "error", err)
+	} else {
+		pre.byXRef = byXRef
+		for _, id := range listed {
+			pre.closed[id] = false
+		}
+	}
 	links, err := s.Store.TicketLinks(ctx, store.TicketLinkFilter{States: []string{store.TicketOpen, store.TicketResolved}})
 	if err != nil {
 		s.logger().Warn("cannot read ticket links; reading ticket states tenant by tenant", "error", err)
@@ -75,7 +93,7 @@ func (s *Service) observeAll(ctx context.Context, mappings []store.Mapping) tick
 	}
 	var ids []int64
 	for _, l := range links {
-		if synced[l.TenantID] && l.TicketID != 0 {
+		if _, known := pre.closed[l.TicketID]; synced[l.TenantID] && l.TicketID != 0 && !known {
 			ids = append(ids, l.TicketID)
 		}
 	}
@@ -84,9 +102,53 @@ func (s *Service) observeAll(ctx context.Context, mappings []store.Mapping) tick
 	closed, gone, err := observe(ctx, s.CW, ids, observeBatch)
 	if err != nil {
 		s.logger().Warn("cannot read ticket states; reading them tenant by tenant", "error", err)
-		return pre
+		return ticketStates{closed: map[int64]bool{}, gone: map[int64]bool{}, byXRef: pre.byXRef}
 	}
-	return ticketStates{closed: closed, gone: gone}
+	maps.Copy(pre.closed, closed)
+	pre.gone = gone
+	return pre
+}
+
+// openOnBoard lists the open tickets on the board that carry an
+// externalXRef: the index of keys to ids, and every listed id. The
+// conditions are documented filters (doc §10.17); each ticket is checked
+// here as well, so a server that ignored one costs time, never a wrong
+// answer.
+func openOnBoard(ctx context.Context, cw *connectwise.Client, board int) (map[string]int, []int64, error) {
+	byXRef := map[string]int{}
+	var ids []int64
+	for t, err := range cw.Tickets.All(ctx, &connectwise.ListOptions{
+		Conditions: connectwise.And(connectwise.Eq("board/id", board), connectwise.Eq("closedFlag", false)),
+		Fields:     append(slices.Clone(ticketFields), "board"), OrderBy: "id asc",
+	}) {
+		if err != nil {
+			return nil, nil, fmt.Errorf("list the open tickets on the board: %w", err)
+		}
+		if t.ClosedFlag || (t.Board != nil && t.Board.ID != board) {
+			continue
+		}
+		ids = append(ids, int64(t.ID))
+		if t.ExternalXRef == "" {
+			continue
+		}
+		x := strings.ToLower(t.ExternalXRef)
+		if cur, ok := byXRef[x]; !ok || t.ID < cur {
+			byXRef[x] = t.ID
+		}
+	}
+	return byXRef, ids, nil
+}
+
+// lookup is the check before a create: the open ticket that carries xref,
+// from the board listing read at the start of the pass when there is one,
+// else from ConnectWise. A ticket another run left behind for this key
+// was listed then, since each pass settles its own creates before it ends.
+func (r *tenantRun) lookup(ctx context.Context, xref string) (id int, ok bool, err error) {
+	if r.pre.byXRef == nil {
+		return r.findOpen(ctx, xref)
+	}
+	id, ok = r.pre.byXRef[strings.ToLower(xref)]
+	return id, ok, nil
 }
 
 // observe returns the state of the given tickets: those read before the

@@ -29,6 +29,7 @@ type Service struct {
 	Logger   *slog.Logger
 	NowFunc  func() time.Time
 	Overlap  time.Duration // 0 means DefaultOverlap
+	LeaseTTL time.Duration // how long the ticket sync lease lasts unless renewed; 0 = store.DefaultLeaseTTL
 
 	// afterCreate runs between a ticket's creation and the write of its
 	// link; tests make it fail to play a process that dies right there.
@@ -113,6 +114,19 @@ func (s *Service) Run(ctx context.Context) (*Result, error) {
 	if s.CW == nil || s.Sophos == nil || s.Store == nil || s.Settings == nil {
 		return nil, errors.New("ticketsync: Service needs CW, Sophos, Store and Settings")
 	}
+	var res *Result
+	err := s.Store.Hold(ctx, store.LeaseTicketSync, s.LeaseTTL, func(ctx context.Context) error {
+		var err error
+		res, err = s.runHeld(ctx)
+		return err
+	})
+	return res, err
+}
+
+// runHeld is Run under the ticket sync lease, which keeps a second process
+// from passing at the same time: a pass looks keys up in the board
+// listing it read at its start, so it must be the only one creating.
+func (s *Service) runHeld(ctx context.Context) (*Result, error) {
 	runID, err := s.Store.CreateRun(ctx, store.Run{Kind: store.RunKindTickets})
 	if err != nil {
 		return nil, fmt.Errorf("record ticket run: %w", err)
@@ -146,7 +160,7 @@ func (s *Service) run(ctx context.Context, res *Result) error {
 	if err != nil {
 		return fmt.Errorf("read mappings: %w", err)
 	}
-	pre := s.observeAll(ctx, mappings)
+	pre := s.observeAll(ctx, rf, mappings)
 	var synced []store.Mapping
 	for _, m := range mappings {
 		if m.TicketsEnabled && m.Mapped() {

@@ -45,10 +45,14 @@ type applier struct {
 // then customer by customer. It returns the per-customer results; the
 // error is set when the run could not be recorded or was interrupted (the
 // run then stays resumable with Resume).
+//
+// It holds the usage sync lease while it writes (see Run).
 func (s *Service) Apply(ctx context.Context, p *Prepared) (*Result, error) {
-	if err := s.check(); err != nil {
-		return nil, err
-	}
+	return s.held(ctx, func(ctx context.Context) (*Result, error) { return s.applyNew(ctx, p) })
+}
+
+// applyNew is Apply under a lease already held.
+func (s *Service) applyNew(ctx context.Context, p *Prepared) (*Result, error) {
 	body, err := json.Marshal(p.Plan)
 	if err != nil {
 		return nil, fmt.Errorf("encode usage plan: %w", err)

@@ -22,10 +22,14 @@ const StatusStale = "stale"
 // refuses (KindConflict, and the run is closed as stale) when anything
 // left differs from the stored plan. Ops marked done are skipped and every
 // create looks its record up first, so nothing is written twice.
+//
+// It holds the usage sync lease, so a run is never resumed while another
+// process still applies it.
 func (s *Service) Resume(ctx context.Context, runID int64) (*Result, error) {
-	if err := s.check(); err != nil {
-		return nil, err
-	}
+	return s.held(ctx, func(ctx context.Context) (*Result, error) { return s.resumeRun(ctx, runID) })
+}
+
+func (s *Service) resumeRun(ctx context.Context, runID int64) (*Result, error) {
 	run, err := s.Store.Run(ctx, runID)
 	if err != nil {
 		return nil, err
@@ -126,8 +130,8 @@ func writeOf(op usage.Op) write {
 
 // Unfinished returns the latest usage runs that have not finished, newest
 // first: crashed or cancelled ones for a scheduler to Resume. A run that
-// another process is applying right now looks the same, so call it only
-// where one process runs syncs (the jobs queue guarantees that).
+// another process is applying right now looks the same; Resume then
+// waits for that process's lease rather than write beside it.
 func (s *Service) Unfinished(ctx context.Context) ([]store.Run, error) {
 	runs, err := s.Store.Runs(ctx, store.RunKindUsage, 0)
 	if err != nil {

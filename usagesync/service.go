@@ -32,6 +32,7 @@ type Service struct {
 	Logger      *slog.Logger
 	Concurrency int              // additions read in parallel; 0 = setting usage.concurrency
 	NowFunc     func() time.Time // clock for the default month and statuses; nil = time.Now
+	LeaseTTL    time.Duration    // how long the usage sync lease lasts unless renewed; 0 = store.DefaultLeaseTTL
 
 	// AfterWriteFunc, when set, is called after each write to ConnectWise
 	// has been audited, with the number of writes so far in this apply.
@@ -111,7 +112,19 @@ type CustomerResult struct {
 // run completed, even if some customers failed (Result.Failed says so);
 // it is set when nothing could be planned or applied at all, or when the
 // context ended mid-apply (the run can then be resumed).
+//
+// A run that applies holds the usage sync lease from its plan to its
+// end, so a second process never plans from a state the first is
+// changing, nor writes beside it; it gets a *store.LeaseHeldError.
 func (s *Service) Run(ctx context.Context, opts Options) (*Result, error) {
+	if opts.DryRun {
+		return s.planRun(ctx, opts)
+	}
+	return s.held(ctx, func(ctx context.Context) (*Result, error) { return s.planRun(ctx, opts) })
+}
+
+// planRun plans and, unless opts.DryRun, applies the plan.
+func (s *Service) planRun(ctx context.Context, opts Options) (*Result, error) {
 	var month *usage.Month
 	if !opts.Month.IsZero() {
 		month = &opts.Month
@@ -127,7 +140,21 @@ func (s *Service) Run(ctx context.Context, opts Options) (*Result, error) {
 	if opts.DryRun {
 		return p.dryResult(), nil
 	}
-	return s.Apply(ctx, p)
+	return s.applyNew(ctx, p)
+}
+
+// held runs fn under the usage sync lease.
+func (s *Service) held(ctx context.Context, fn func(ctx context.Context) (*Result, error)) (*Result, error) {
+	if err := s.check(); err != nil {
+		return nil, err
+	}
+	var res *Result
+	err := s.Store.Hold(ctx, store.LeaseUsageSync, s.LeaseTTL, func(ctx context.Context) error {
+		var err error
+		res, err = fn(ctx)
+		return err
+	})
+	return res, err
 }
 
 func (s *Service) logger() *slog.Logger {

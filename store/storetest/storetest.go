@@ -48,6 +48,7 @@ func Exercise(t *testing.T, newDSN NewDSNFunc) {
 		{"AlertCursors", exerciseAlertCursors},
 		{"UsageItems", exerciseUsageItems},
 		{"Users", exerciseUsers},
+		{"Leases", exerciseLeases},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {
