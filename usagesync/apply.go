@@ -39,6 +39,11 @@ type applier struct {
 	catalogErr map[string]error // lower-case identifier → why it is missing
 	setup      *setupIDs
 	live       map[int64]map[string]*connectwise.Addition // see liveAddition
+
+	// fromPlan is set when the run read ConnectWise and planned moments
+	// ago under the usage sync lease: the plan's own read of an agreement
+	// then serves as the look-up before its creates (see createAddition).
+	fromPlan bool
 }
 
 // Apply carries out a prepared plan as a new run: catalog items first,
@@ -48,11 +53,13 @@ type applier struct {
 //
 // It holds the usage sync lease while it writes (see Run).
 func (s *Service) Apply(ctx context.Context, p *Prepared) (*Result, error) {
-	return s.held(ctx, func(ctx context.Context) (*Result, error) { return s.applyNew(ctx, p) })
+	return s.held(ctx, func(ctx context.Context) (*Result, error) { return s.applyNew(ctx, p, false) })
 }
 
-// applyNew is Apply under a lease already held.
-func (s *Service) applyNew(ctx context.Context, p *Prepared) (*Result, error) {
+// applyNew is Apply under a lease already held. justPlanned says p was
+// read and planned by this very run under the lease (see
+// applier.fromPlan).
+func (s *Service) applyNew(ctx context.Context, p *Prepared, justPlanned bool) (*Result, error) {
 	body, err := json.Marshal(p.Plan)
 	if err != nil {
 		return nil, fmt.Errorf("encode usage plan: %w", err)
@@ -61,7 +68,7 @@ func (s *Service) applyNew(ctx context.Context, p *Prepared) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("record usage run: %w", err)
 	}
-	return s.apply(ctx, p, id, nil, nil)
+	return s.apply(ctx, p, id, nil, func(a *applier) { a.fromPlan = justPlanned })
 }
 
 // apply runs p under runID; prior are the run's ops from an earlier

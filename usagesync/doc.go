@@ -17,11 +17,14 @@
 //
 // Crash safety rests on three things. Every op is marked in run_ops:
 // pending before its write, done after it, so a resumed run skips what is
-// done. Creates are checkable: before creating a catalog item or an
-// addition, and after a create whose answer was lost
-// (connectwise.ErrOutcomeUnknown), the record is looked up (catalog item by
-// identifier, addition by agreement and product identifier, not
-// cancelled), so a retry never makes a duplicate. And Resume re-plans from
+// done. Creates are checkable: after a create whose answer was lost
+// (connectwise.ErrOutcomeUnknown), before creating a catalog item, and
+// before an agreement's first addition when the plan was not read by the
+// same run moments before (a resume, or a plan applied later), the record
+// is looked up (catalog item by identifier, addition by agreement and
+// product identifier, not cancelled), so a retry never makes a duplicate.
+// A run that applies holds the store's usage sync lease from its plan to
+// its end, so no other process writes beside it. And Resume re-plans from
 // fresh state with usage.Resume, refusing to continue a plan the world has
 // moved away from. Every write is appended to the audit log after it is
 // sent, with its outcome; a write whose run died before recording it is

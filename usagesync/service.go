@@ -140,7 +140,7 @@ func (s *Service) planRun(ctx context.Context, opts Options) (*Result, error) {
 	if opts.DryRun {
 		return p.dryResult(), nil
 	}
-	return s.applyNew(ctx, p)
+	return s.applyNew(ctx, p, true)
 }
 
 // held runs fn under the usage sync lease.

@@ -1,6 +1,8 @@
 package usagesync_test
 
 import (
+	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -8,6 +10,7 @@ import (
 
 	"centralpsa/cwemu"
 	"centralpsa/store"
+	"centralpsa/usage"
 	"centralpsa/usagesync"
 )
 
@@ -140,5 +143,64 @@ func TestSyncBillsSummedQuantities(t *testing.T) {
 		if strings.Contains(logs, secret) {
 			t.Fatalf("a secret leaked into the logs or the audit log")
 		}
+	}
+}
+
+// additionReads counts the GET requests that list an agreement's
+// additions, by agreement.
+func additionReads(b *testBundle) map[string]int {
+	out := map[string]int{}
+	for _, r := range b.cw.Log().Requests() {
+		if r.Method == http.MethodGet && strings.HasSuffix(r.Path, "/additions") {
+			out[r.Path]++
+		}
+	}
+	return out
+}
+
+// TestFirstSyncReadsAdditionsOnce: a sync that plans and applies reads
+// each agreement's additions once, in the plan, and creates from that
+// read; a plan applied later looks again before the first create
+// (TestAdditionCreatedMeanwhileIsAdopted shows why).
+func TestFirstSyncReadsAdditionsOnce(t *testing.T) {
+	t.Parallel()
+	for _, later := range []bool{false, true} {
+		t.Run(map[bool]string{false: "PlanAndApply", true: "PlanAppliedLater"}[later], func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.mapCustomers(t)
+			b.cw.Log().Reset()
+			var res *usagesync.Result
+			if later {
+				p, err := b.svc.Plan(t.Context(), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if res, err = b.svc.Apply(t.Context(), p); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				res = b.run(t, usagesync.Options{})
+			}
+			creates := map[string]bool{}
+			for _, op := range res.Plan.Ops {
+				if op.Kind == usage.OpCreateAddition {
+					creates[fmt.Sprintf("/finance/agreements/%d/additions", op.AgreementID)] = true
+				}
+			}
+			reads := additionReads(b)
+			if len(creates) == 0 || len(reads) == 0 {
+				t.Fatalf("first sync: writes %v, additions read on %d agreements", res.Writes, len(reads))
+			}
+			for path, n := range reads {
+				want := 1
+				if later && creates[path[strings.Index(path, "/finance/"):]] {
+					want = 2
+				}
+				if n != want {
+					t.Errorf("%s read %d times, want %d", path, n, want)
+				}
+			}
+		})
 	}
 }
