@@ -205,7 +205,7 @@ func (c *cluster) checkEnd(t *testing.T, when string) {
 	if diff := cmp.Diff(c.ref.state, c.s.endState()); diff != "" {
 		t.Errorf("%s: end state differs from an uninterrupted run (-want +got):\n%s", when, diff)
 	}
-	if diff := cmp.Diff(c.ref.writes, c.s.writes()); diff != "" {
+	if diff := cmp.Diff(c.ref.writes, c.s.writes(), sortStrings); diff != "" {
 		t.Errorf("%s: usage writes differ from an uninterrupted run's (-want +got):\n%s", when, diff)
 	}
 	if diff := cmp.Diff(c.ref.tickets, tickets(c.s)); diff != "" {

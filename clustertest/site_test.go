@@ -88,8 +88,11 @@ func (s *site) accepted(keep func(path string) bool) []string {
 }
 
 // endState is what the usage sync leaves in ConnectWise: every
-// agreement's additions and every catalog and setup-table record, with
-// ids, so a duplicate or a record made in another order shows.
+// agreement's additions and every catalog and setup-table record, so a
+// duplicate shows. Catalog and setup records keep their ids (they are
+// made one at a time, so a record made in another order shows too);
+// additions do not, because agreements are applied several at a time and
+// ConnectWise numbers them in arrival order.
 type endState struct {
 	Additions map[int64][]string
 	Records   map[string][]string
@@ -102,8 +105,9 @@ func (s *site) endState() endState {
 		for _, ad := range s.cw.Additions(int(id)) {
 			p, _ := ad["product"].(map[string]any)
 			st.Additions[id] = append(st.Additions[id], strings.Join([]string{
-				itoa(num(ad["id"])), str(p["identifier"]), itoa(num(ad["quantity"])), str(ad["effectiveDate"]), str(ad["cancelledDate"])}, " "))
+				str(p["identifier"]), itoa(num(ad["quantity"])), str(ad["effectiveDate"]), str(ad["cancelledDate"])}, " "))
 		}
+		slices.Sort(st.Additions[id])
 	}
 	for _, res := range []string{"catalog", "productTypes", "categories", "subcategories"} {
 		for _, r := range s.cw.Records(res) {

@@ -57,7 +57,7 @@ var Registry = []Setting{
 	{Key: "usage.zero_policy", Default: "zero", Validate: oneOf("zero", "cancel"), Help: "what happens to an addition whose product has no usage any more"},
 	{Key: "usage.schedule", Default: "nightly", Validate: isSchedule, Help: "nightly, monthly:DAY or manual"},
 	{Key: "usage.time", Default: "02:00", Validate: isClock, Help: "time of day (HH:MM, local) for scheduled usage syncs"},
-	{Key: "usage.concurrency", Default: "6", Validate: isPosInt, Help: "agreements whose additions are read at once during a usage sync"},
+	{Key: "usage.concurrency", Default: "6", Validate: isPosInt, Help: "agreements read, and then written, at once during a usage sync (the clients' rate limits still apply)"},
 	{Key: "usage.catalog_category", Default: "Sophos", Validate: nonBlank, Help: "product category for created catalog items"},
 	{Key: "usage.catalog_subcategory", Default: "Sophos Central", Validate: nonBlank, Help: "product subcategory for created catalog items"},
 	{Key: "usage.catalog_type", Default: "Sophos", Validate: nonBlank, Help: "product type for created catalog items"},

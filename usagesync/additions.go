@@ -51,7 +51,7 @@ func (a *applier) createAddition(ctx context.Context, op usage.Op) (any, error) 
 	}
 	body := &connectwise.Addition{Product: connectwise.Ref(catalogID), BillCustomer: op.BillCustomer,
 		Quantity: connectwise.Float(float64(op.New)), EffectiveDate: connectwise.At(opDate(op.EffectiveDate, a.p.Month))}
-	w := write{kind: string(op.Kind), method: http.MethodPost, endpoint: additionsPath(op.AgreementID), entity: entityAddition}
+	w := write{key: op.Key, kind: string(op.Kind), method: http.MethodPost, endpoint: additionsPath(op.AgreementID), entity: entityAddition}
 	id, err := a.createChecked(ctx, &w, find, func(ctx context.Context) (int64, any, error) {
 		w.body = body
 		created, err := a.s.CW.Agreements.CreateAddition(ctx, int(op.AgreementID), body)
@@ -71,7 +71,7 @@ func (a *applier) createAddition(ctx context.Context, op usage.Op) (any, error) 
 func (a *applier) adopt(ctx context.Context, op usage.Op, found *connectwise.Addition) (any, error) {
 	w := write{method: http.MethodPost, endpoint: additionsPath(op.AgreementID), entity: entityAddition, entityID: itoa(int64(found.ID))}
 	if a.pending[op.Key] {
-		a.late(ctx, w, additionView(found))
+		a.late(ctx, op.Key, w, additionView(found))
 	}
 	a.log.Info("addition already exists, adopting it", "agreement_id", op.AgreementID, "addition_id", found.ID, "identifier", op.CatalogIdentifier)
 	if found.Quantity == nil || int64(math.Round(*found.Quantity)) != op.New {
@@ -91,7 +91,7 @@ func (a *applier) adopt(ctx context.Context, op usage.Op, found *connectwise.Add
 // patchAddition sends one JSON-Patch change to an addition.
 func (a *applier) patchAddition(ctx context.Context, op usage.Op, patch connectwise.PatchOp) (any, error) {
 	ops := []connectwise.PatchOp{patch}
-	w := write{kind: string(op.Kind), method: http.MethodPatch,
+	w := write{key: op.Key, kind: string(op.Kind), method: http.MethodPatch,
 		endpoint: fmt.Sprintf("%s/%d", additionsPath(op.AgreementID), op.AdditionID), entity: entityAddition,
 		entityID: itoa(op.AdditionID), before: map[string]int64{"id": op.AdditionID, "quantity": op.Old}, body: ops}
 	updated, err := a.s.CW.Agreements.UpdateAddition(ctx, int(op.AgreementID), int(op.AdditionID), ops)
@@ -109,8 +109,10 @@ func (a *applier) patchAddition(ctx context.Context, op usage.Op, patch connectw
 // taken just before them answers every lookup as well, at a fraction of
 // the requests.
 func (a *applier) liveAddition(ctx context.Context, agreementID int64, identifier string) (*connectwise.Addition, error) {
+	a.mu.Lock()
 	live, ok := a.live[agreementID]
-	if !ok {
+	a.mu.Unlock()
+	if !ok { // one worker applies an agreement, so no other reads it meanwhile
 		list, err := a.s.CW.Agreements.ListAdditions(ctx, int(agreementID), &connectwise.ListOptions{Fields: additionFields, PageSize: connectwise.MaxPageSize})
 		if err == nil {
 			err = checkAdditions(list)
@@ -128,7 +130,9 @@ func (a *applier) liveAddition(ctx context.Context, agreementID int64, identifie
 				live[l] = &list[i]
 			}
 		}
+		a.mu.Lock()
 		a.live[agreementID] = live
+		a.mu.Unlock()
 	}
 	return live[strings.ToLower(identifier)], nil
 }

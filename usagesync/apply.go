@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"sync"
 	"time"
 
 	"centralpsa"
@@ -19,8 +21,10 @@ import (
 // database must not hold the process forever.
 const bookTimeout = 15 * time.Second
 
-// applier carries one apply of a plan under a run.
+// applier carries one apply of a plan under a run. Customers are applied
+// by several workers at once (see customers); mu guards what they share.
 type applier struct {
+	mu    sync.Mutex
 	s     *Service
 	p     *Prepared
 	runID int64
@@ -29,6 +33,9 @@ type applier struct {
 
 	done    map[string]bool // op keys done in an earlier attempt of the run
 	pending map[string]bool // op keys an earlier attempt started but never finished
+	// audited holds the op keys whose write that took effect is already
+	// in the audit log (see sent and late).
+	audited map[string]bool
 	failed  map[string]string
 	writes  int   // write requests sent in this attempt
 	bookErr error // the first store failure; no write is sent after one
@@ -76,7 +83,7 @@ func (s *Service) applyNew(ctx context.Context, p *Prepared, justPlanned bool) (
 func (s *Service) apply(ctx context.Context, p *Prepared, runID int64, prior []store.Op, before func(*applier)) (*Result, error) {
 	a := &applier{s: s, p: p, runID: runID, log: s.logger().With("run_id", runID, "month", p.Month.String()),
 		res:  &Result{RunID: runID, Month: p.Month, Plan: p.Plan, Writes: map[string]int{}, Customers: []CustomerResult{}},
-		done: map[string]bool{}, pending: map[string]bool{}, failed: map[string]string{},
+		done: map[string]bool{}, pending: map[string]bool{}, failed: map[string]string{}, audited: map[string]bool{},
 		catalogIDs: map[string]int64{}, catalogErr: map[string]error{}, productSkips: p.productSkips(),
 		live: map[int64]map[string]*connectwise.Addition{},
 	}
@@ -86,6 +93,7 @@ func (s *Service) apply(ctx context.Context, p *Prepared, runID int64, prior []s
 			a.done[o.Key] = true
 		case store.OpPending:
 			a.pending[o.Key] = true
+			a.audited[o.Key] = isAudited(o.Result)
 		}
 	}
 	for l, c := range p.catalog {
@@ -97,13 +105,7 @@ func (s *Service) apply(ctx context.Context, p *Prepared, runID int64, prior []s
 	groups := p.groups()
 	s.progress(0, len(groups))
 	a.catalogPhase(ctx)
-	for i, g := range groups {
-		if a.stopped(ctx) {
-			break
-		}
-		a.customer(ctx, g)
-		s.progress(i+1, len(groups))
-	}
+	a.customers(ctx, groups)
 	if a.stopped(ctx) {
 		return a.interrupted(ctx)
 	}
@@ -118,9 +120,49 @@ func (s *Service) progress(done, total int) {
 	}
 }
 
+// customers applies the agreements' ops, usage.concurrency agreements at
+// a time: writes cost a round trip each, and one at a time they would
+// leave most of the rate limit unused. An agreement's own ops stay in plan
+// order on one worker, so its creates and the look-ups that guard them
+// never race; ConnectWise then assigns ids in arrival order, which may
+// differ from run to run. Results are kept in plan order.
+func (a *applier) customers(ctx context.Context, groups []*group) {
+	next := make(chan *group)
+	var wg sync.WaitGroup
+	finished := 0
+	for range max(1, min(a.s.concurrency(), len(groups))) {
+		wg.Go(func() {
+			for g := range next {
+				a.customer(ctx, g)
+				a.mu.Lock()
+				finished++
+				a.s.progress(finished, len(groups))
+				a.mu.Unlock()
+			}
+		})
+	}
+	for _, g := range groups {
+		if a.stopped(ctx) {
+			break
+		}
+		next <- g
+	}
+	close(next)
+	wg.Wait()
+	order := make(map[int64]int, len(groups))
+	for i, g := range groups {
+		order[g.agreementID] = i
+	}
+	slices.SortStableFunc(a.res.Customers, func(x, y CustomerResult) int { return order[x.AgreementID] - order[y.AgreementID] })
+}
+
 // stopped reports whether no further write may be sent: the caller gave
 // up, or the store cannot record what we do.
-func (a *applier) stopped(ctx context.Context) bool { return ctx.Err() != nil || a.bookErr != nil }
+func (a *applier) stopped(ctx context.Context) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return ctx.Err() != nil || a.bookErr != nil
+}
 
 // book returns a context for recording what happened: it outlives the
 // caller's context, because a write that reached ConnectWise must be
@@ -135,9 +177,11 @@ func (a *applier) bookkeep(ctx context.Context, what string, fn func(context.Con
 	defer cancel()
 	if err := fn(bctx); err != nil {
 		a.log.Error("cannot record usage sync progress", "what", what, "error", err)
+		a.mu.Lock()
 		if a.bookErr == nil {
 			a.bookErr = fmt.Errorf("%s: %w", what, err)
 		}
+		a.mu.Unlock()
 	}
 }
 
@@ -152,7 +196,9 @@ func (a *applier) mark(ctx context.Context, key, status string, result any) {
 }
 
 func (a *applier) fail(ctx context.Context, key string, err error) {
+	a.mu.Lock()
 	a.failed[key] = err.Error()
+	a.mu.Unlock()
 	a.bookkeep(ctx, "mark op "+key+" failed", func(ctx context.Context) error {
 		return a.s.Store.FailOp(ctx, a.runID, key, err.Error())
 	})
@@ -167,7 +213,7 @@ func (a *applier) customer(ctx context.Context, g *group) {
 	log := a.log.With("agreement_id", g.agreementID, "company_id", c.CompanyID)
 	var errs []error
 	for _, op := range g.ops {
-		if a.done[op.Key] {
+		if a.isDone(op.Key) {
 			c.Applied++
 			continue
 		}
@@ -191,6 +237,12 @@ func (a *applier) customer(ctx context.Context, g *group) {
 	a.conclude(ctx, &c, g, errs)
 }
 
+func (a *applier) isDone(key string) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.done[key]
+}
+
 // repeats reports failures that every further write would hit too.
 func repeats(err error) bool {
 	switch centralpsa.ErrorKind(err) {
@@ -203,8 +255,17 @@ func repeats(err error) bool {
 // knows reports whether the store has a row for the tenant.
 func (p *Prepared) knows(tenantID string) bool { return p.known[tenantID] }
 
-// op applies one addition op and marks it.
+// writeGrace bounds an op that is finished after the run was told to
+// stop (see op).
+const writeGrace = time.Minute
+
+// op applies one addition op and marks it. Once started, an op is carried
+// to its end even when the run is being stopped: stopping sends no new
+// write, but abandoning one in flight on another agreement would leave
+// its outcome unknown.
 func (a *applier) op(ctx context.Context, op usage.Op) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeGrace)
+	defer cancel()
 	a.mark(ctx, op.Key, store.OpPending, nil)
 	var result any
 	var err error

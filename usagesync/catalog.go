@@ -89,11 +89,12 @@ func (a *applier) catalogItem(ctx context.Context, op usage.Op) (int64, error) {
 // earlier attempt of the run left the op pending is audited late.
 func (a *applier) findOrCreate(ctx context.Context, key string, w *write,
 	find func(context.Context) (int64, error), create func(context.Context) (int64, any, error)) (int64, error) {
+	w.key = key
 	id, err := find(ctx)
 	if err != nil || id != 0 {
 		if id != 0 && a.pending[key] {
 			w.entityID = itoa(id)
-			a.late(ctx, *w, map[string]int64{"id": id})
+			a.late(ctx, key, *w, map[string]int64{"id": id})
 		}
 		return id, err
 	}

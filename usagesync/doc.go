@@ -9,11 +9,13 @@
 // agreement's additions are read once by a few workers sharing the
 // client's rate limiter.
 //
-// Writes run one at a time, catalog items first and then customer by
-// customer (one agreement is one customer), in the plan's order, so that
-// ConnectWise assigns ids in the same order on every run and two databases
-// give the same end state. One customer's failure is recorded on it with
-// advice and the others go on.
+// Writes go catalog items first, one at a time, then customer by customer
+// (one agreement is one customer), usage.concurrency customers at a time:
+// each write is a round trip, and one at a time they would leave most of
+// the rate limit unused. A customer's own writes stay in plan order on one
+// worker. ConnectWise numbers additions in arrival order, so their ids may
+// differ from one run to the next; nothing depends on them. One
+// customer's failure is recorded on it with advice and the others go on.
 //
 // Crash safety rests on three things. Every op is marked in run_ops:
 // pending before its write, done after it, so a resumed run skips what is

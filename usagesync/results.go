@@ -20,6 +20,9 @@ func (a *applier) conclude(ctx context.Context, c *CustomerResult, g *group, err
 	if len(errs) > 0 {
 		c.Status, c.Advice = StatusFailed, adviceFor(errs[0])
 		c.Message = fmt.Sprintf("%d of %d change(s) failed: %v", len(errs), len(g.ops), errs[0])
+	}
+	a.mu.Lock()
+	if len(errs) > 0 {
 		a.res.Failed++
 		for _, op := range g.ops {
 			if !a.done[op.Key] && a.failed[op.Key] == "" {
@@ -28,6 +31,7 @@ func (a *applier) conclude(ctx context.Context, c *CustomerResult, g *group, err
 		}
 	}
 	a.res.Customers = append(a.res.Customers, *c)
+	a.mu.Unlock()
 	status := store.ResultOK
 	if c.Status == StatusFailed {
 		status = store.ResultFailed

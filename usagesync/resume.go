@@ -90,7 +90,7 @@ func (s *Service) resume(ctx context.Context, p *Prepared, runID int64, prior []
 			if id := p.createdID(op); id != 0 {
 				w.entityID = itoa(id)
 			}
-			a.late(ctx, w, op)
+			a.late(ctx, op.Key, w, op)
 			a.mark(ctx, op.Key, store.OpDone, map[string]bool{"foundOnResume": true})
 			delete(a.pending, op.Key)
 			a.done[op.Key] = true

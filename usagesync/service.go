@@ -15,22 +15,22 @@ import (
 	"centralpsa/usage"
 )
 
-// DefaultConcurrency is how many agreements' additions are read at once
-// when Service.Concurrency is zero. The client's rate limiter is the real
+// DefaultConcurrency is how many agreements are read, and then written, at
+// once when Service.Concurrency is zero. The client's rate limiter is the real
 // bound; a few workers keep it busy without flooding the server.
 const DefaultConcurrency = 6
 
 // Service runs usage syncs. CW, Sophos, Store and Settings are required;
-// the rest has defaults. A Service is safe for concurrent use, but two
-// applies for the same month at once would race on the same additions:
-// callers (the jobs package) run one at a time.
+// the rest has defaults. A Service is safe for concurrent use: an apply
+// holds the store's usage sync lease, so a second one, in this process or
+// another, is refused while the first runs.
 type Service struct {
 	CW          *connectwise.Client
 	Sophos      *sophos.Client
 	Store       *store.DB
 	Settings    *config.Settings
 	Logger      *slog.Logger
-	Concurrency int              // additions read in parallel; 0 = setting usage.concurrency
+	Concurrency int              // agreements read and written at once; 0 = setting usage.concurrency
 	NowFunc     func() time.Time // clock for the default month and statuses; nil = time.Now
 	LeaseTTL    time.Duration    // how long the usage sync lease lasts unless renewed; 0 = store.DefaultLeaseTTL
 

@@ -318,8 +318,8 @@ var en = map[string]string{
 	"task.job_existing":                "A sync was already queued or running; this page follows it.",
 	"task.job_run":                     "Run #%d: %s.",
 	"task.open_result":                 "Open the result",
-	"setting.usage.concurrency":        "Parallel reads",
-	"setting.usage.concurrency.help":   "How many agreements' additions are read at once during a usage sync.",
+	"setting.usage.concurrency":        "Agreements at once",
+	"setting.usage.concurrency.help":   "How many agreements are read, and then written, at once during a usage sync.",
 	"setting.tickets.concurrency":      "Tenants at once",
 	"setting.tickets.concurrency.help": "How many tenants a ticket sync pass works on at the same time; the rate limits still apply.",
 }

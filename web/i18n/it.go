@@ -319,8 +319,8 @@ var it = map[string]string{
 	"task.job_existing":                "Una sincronizzazione era già in coda o in corso; questa pagina la segue.",
 	"task.job_run":                     "Esecuzione n. %d: %s.",
 	"task.open_result":                 "Apri il risultato",
-	"setting.usage.concurrency":        "Letture in parallelo",
-	"setting.usage.concurrency.help":   "Quanti contratti leggere contemporaneamente durante una sincronizzazione dei consumi.",
+	"setting.usage.concurrency":        "Contratti in parallelo",
+	"setting.usage.concurrency.help":   "Quanti contratti leggere, e poi aggiornare, contemporaneamente durante una sincronizzazione dei consumi.",
 	"setting.tickets.concurrency":      "Tenant in parallelo",
 	"setting.tickets.concurrency.help": "Quanti tenant elabora contemporaneamente una sincronizzazione dei ticket; i limiti di frequenza restano validi.",
 }
