@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"centralpsa"
 	"centralpsa/usage"
@@ -73,10 +74,30 @@ func (a *app) syncUsage(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *resume == 0 && !*dry {
+		a.noteUnfinished(ctx, svc, res.RunID)
+	}
 	if res.Failed > 0 {
 		return &exitError{code: 1, msg: fmt.Sprintf("usage sync run %d: %d customer(s) failed; see the advice above", res.RunID, res.Failed)}
 	}
 	return nil
+}
+
+// noteUnfinished points at usage runs an earlier process left open (it
+// was killed, or its machine died). The run just made has brought
+// ConnectWise up to date without them, but only --resume audits the
+// writes such a run had in flight and closes it.
+func (a *app) noteUnfinished(ctx context.Context, svc *usagesync.Service, current int64) {
+	runs, err := svc.Unfinished(ctx)
+	if err != nil {
+		return
+	}
+	for _, r := range runs {
+		if r.ID != current {
+			fmt.Fprintf(a.stderr, "note: usage run %d (started %s) never finished; `centralpsa sync usage --resume %d` audits the writes it left in flight and closes it\n",
+				r.ID, r.StartedAt.UTC().Format(time.RFC3339), r.ID)
+		}
+	}
 }
 
 func syncUsageOptions(rest []string, month string, dry bool, resume int64) (usagesync.Options, error) {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -179,5 +180,34 @@ func TestSyncUsageErrors(t *testing.T) {
 	delete(env, "CENTRALPSA_CW_PRIVATE_KEY")
 	if code, _, errOut := cli(t, env, "sync", "usage", "--dry-run"); code != 2 || !strings.Contains(errOut, "cw.private_key") {
 		t.Errorf("missing key: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestSyncUsageNotesUnfinishedRuns: a plain sync after a run that never
+// finished (its process was killed) points at --resume for that run; a dry
+// run, which writes nothing, does not.
+func TestSyncUsageNotesUnfinishedRuns(t *testing.T) {
+	t.Parallel()
+	_, env := demoEnvVars(t)
+	if code, out, errOut := cli(t, env, "map", "auto"); code != 0 {
+		t.Fatalf("map auto: exit %d\n%s%s", code, out, errOut)
+	}
+	keepUsage(t, env, 1)
+	db, err := store.Open(t.Context(), env["CENTRALPSA_DB"], store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	killed, err := db.CreateRun(t.Context(), store.Run{Kind: store.RunKindUsage, Month: "2026-10"})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "--resume " + strconv.FormatInt(killed, 10)
+	code, _, errOut := cli(t, env, "sync", "usage")
+	if code != 0 || !strings.Contains(errOut, want) {
+		t.Fatalf("plain sync: exit %d, stderr %q; want a note naming %q", code, errOut, want)
+	}
+	if code, _, errOut := cli(t, env, "sync", "usage", "--dry-run"); code != 0 || strings.Contains(errOut, want) {
+		t.Fatalf("dry run: exit %d, stderr %q; want no note", code, errOut)
 	}
 }
