@@ -102,15 +102,15 @@ func (s *Service) observeAll(ctx context.Context, rf refs, mappings []store.Mapp
 	closed, gone, err := observe(ctx, s.CW, ids, observeBatch)
 	if err != nil {
 		s.logger().Warn("cannot read ticket states; reading them tenant by tenant", "error", err)
-		return ticketStates{closed: map[int64]bool{}, gone: map[int64]bool{}, byXRef: pre.byXRef}
+		return pre
 	}
 	maps.Copy(pre.closed, closed)
 	pre.gone = gone
 	return pre
 }
 
-// openOnBoard lists the open tickets on the board that carry an
-// externalXRef: the index of keys to ids, and every listed id. The
+// openOnBoard lists the open tickets on the board: the index of their
+// keys (externalXRef) to ids, and every listed id. The
 // conditions are documented filters (doc §10.17); each ticket is checked
 // here as well, so a server that ignored one costs time, never a wrong
 // answer.
@@ -141,8 +141,10 @@ func openOnBoard(ctx context.Context, cw *connectwise.Client, board int) (map[st
 
 // lookup is the check before a create: the open ticket that carries xref,
 // from the board listing read at the start of the pass when there is one,
-// else from ConnectWise. A ticket another run left behind for this key
-// was listed then, since each pass settles its own creates before it ends.
+// else from ConnectWise. The listing is as good as a read per create:
+// the pass holds the ticket sync lease, so no other process creates
+// tickets meanwhile, and a create an earlier pass left unfinished is
+// settled from its pending link (settle) before anything is decided.
 func (r *tenantRun) lookup(ctx context.Context, xref string) (id int, ok bool, err error) {
 	if r.pre.byXRef == nil {
 		return r.findOpen(ctx, xref)
