@@ -167,8 +167,13 @@ func redactValue(v any) bool {
 
 const redactedValue = "<secret>"
 
+// keySeparators folds "private_key" and "private-key" into "privatekey".
+// Built once: a Replacer is costly to build and every audited key passes
+// here.
+var keySeparators = strings.NewReplacer("_", "", "-", "")
+
 func credentialName(k string) bool {
-	n := strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(k))
+	n := keySeparators.Replace(strings.ToLower(k))
 	for _, s := range []string{"password", "secret", "token", "privatekey", "authorization", "apikey"} {
 		if strings.Contains(n, s) {
 			return true
