@@ -20,8 +20,8 @@ import (
 // leave customers failed when a request used up its retries; the next run
 // picks them up. At a 20% fault rate a run with no failure at all is not
 // certain even with few changes left (a create whose answer is lost is
-// only made again by the next run), so six runs fell short about once in
-// a few dozen; ten leave that to chance no more.
+// only made again by the next run): six runs fell short about once in a
+// few dozen test runs, and ten make that far rarer.
 const maxRuns = 10
 
 // faultRate is the share of requests a fault hits, on both emulators.
