@@ -1,6 +1,9 @@
 package usage
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"slices"
@@ -108,5 +111,39 @@ func TestResume(t *testing.T) {
 	state.Additions[i].Quantity += 50
 	if _, err := Resume(stored, state); centralpsa.ErrorKind(err) != centralpsa.KindConflict {
 		t.Errorf("Resume after an outside change: %v, want a conflict", err)
+	}
+}
+
+// TestHashPlanStreams: the plan hash fed op by op equals the hash of the
+// whole document as json.Marshal writes it, the form hashes stored with
+// earlier runs were made from, on every kind of plan.
+func TestHashPlanStreams(t *testing.T) {
+	t.Parallel()
+	whole := func(p *Plan) string {
+		body, err := json.Marshal(struct {
+			Month      Month      `json:"month"`
+			Basis      Basis      `json:"basis"`
+			ZeroPolicy ZeroPolicy `json:"zeroPolicy"`
+			Ops        []Op       `json:"ops"`
+			Inputs     string     `json:"inputs"`
+		}{p.Month, p.Basis, p.ZeroPolicy, p.Ops, p.Inputs})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(body)
+		return hex.EncodeToString(sum[:])
+	}
+	plans := []Plan{{}, {Ops: []Op{}}, {Ops: []Op{{Key: "k <&> \"q\"", Reason: "\u2028 é"}}}}
+	for seed := range uint64(30) {
+		p, err := NewPlan(randomInput(rand.New(rand.NewPCG(seed, 7)), 12))
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans = append(plans, p)
+	}
+	for i := range plans {
+		if got, want := hashPlan(&plans[i]), whole(&plans[i]); got != want {
+			t.Errorf("plan %d (%d ops): streamed hash %s, whole-document hash %s", i, len(plans[i].Ops), got, want)
+		}
 	}
 }
