@@ -4,29 +4,16 @@ import (
 	"context"
 	"math"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"centralpsa/internal/testbin"
 )
 
-// binary is centralpsa built once for the tests that run it.
-var binary string
-
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "bench-test-")
-	if err != nil {
-		panic(err)
-	}
-	binary = filepath.Join(dir, "centralpsa")
-	out, err := exec.Command("go", "build", "-o", binary, "centralpsa/cmd/centralpsa").CombinedOutput()
-	if err != nil {
-		binary = "" // TestRun reports it
-		os.Stderr.Write(out)
-	}
 	code := m.Run()
-	os.RemoveAll(dir)
+	testbin.Cleanup()
 	os.Exit(code)
 }
 
@@ -34,12 +21,9 @@ func TestMain(m *testing.M) {
 // figure is computed, and that the minimum's write terms match the writes
 // centralpsa made where the model says exactly what they are.
 func TestRun(t *testing.T) {
-	if binary == "" {
-		t.Fatal("could not build centralpsa (see the output above)")
-	}
 	cfg := DefaultConfig()
 	cfg.Tenants, cfg.Latency, cfg.CWRatePerMinute, cfg.SophosRatePerMinute = 20, time.Millisecond, 0, 0
-	cfg.Binary = binary
+	cfg.Binary = testbin.Path(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	rep, err := Run(ctx, cfg)
@@ -68,6 +52,18 @@ func TestRun(t *testing.T) {
 		if got, want := p.Ours.Calls.ConnectWise.Writes, modelWrites(p.Minimum); got != want {
 			t.Errorf("%s: centralpsa wrote %d times, the minimum counts %d writes", p.Name, got, want)
 		}
+	}
+	// The first ticket pass reads nothing per create (the board listing
+	// answers every look-up): exactly the minimum. The first usage sync
+	// reads nothing per agreement beyond the plan's read; at 20 tenants
+	// its fixed costs (a look-up per new catalog item) still weigh, so it
+	// is held to 1.25 × the minimum, which a second additions read per
+	// agreement would exceed (1.36 ×).
+	if p := rep.Phases[1]; p.Ours.Calls.ConnectWise.Total > p.Minimum.ConnectWise {
+		t.Errorf("%s: %d ConnectWise calls, minimum %d", p.Name, p.Ours.Calls.ConnectWise.Total, p.Minimum.ConnectWise)
+	}
+	if p := rep.Phases[0]; p.CallRatio(ConnectWise) > 1.25 {
+		t.Errorf("%s: %d ConnectWise calls, minimum %d", p.Name, p.Ours.Calls.ConnectWise.Total, p.Minimum.ConnectWise)
 	}
 	if p := rep.Phases[2]; p.NaiveCallRatio() >= 1 {
 		t.Errorf("nightly usage sync: %d calls, naive %d", p.Ours.Calls.Total(), p.Naive.Calls.Total())

@@ -3,57 +3,24 @@ package clustertest
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"centralpsa/internal/testbin"
 )
 
-// binDir holds the binary built for this run of the tests.
-var binDir string
-
 func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "centralpsa-clustertest-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	binDir = dir
 	code := m.Run()
-	os.RemoveAll(dir)
+	testbin.Cleanup()
 	os.Exit(code)
 }
 
-var build struct {
-	once sync.Once
-	path string
-	err  error
-}
-
-// binary builds ./cmd/centralpsa once per test run and returns its path.
-func binary(t *testing.T) string {
-	t.Helper()
-	build.once.Do(func() {
-		goTool, err := exec.LookPath("go")
-		if err != nil {
-			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-		}
-		build.path = filepath.Join(binDir, "centralpsa")
-		out, err := exec.Command(goTool, "build", "-o", build.path, "centralpsa/cmd/centralpsa").CombinedOutput()
-		if err != nil {
-			build.err = fmt.Errorf("go build ./cmd/centralpsa: %v\n%s", err, out)
-		}
-	})
-	if build.err != nil {
-		t.Fatal(build.err)
-	}
-	return build.path
-}
+// binary is ./cmd/centralpsa, built once per test run.
+func binary(t *testing.T) string { return testbin.Path(t) }
 
 // child is one centralpsa process. Its output is kept, and written to the
 // test log when the test fails.
