@@ -54,7 +54,7 @@ type applier struct {
 }
 
 // Apply carries out a prepared plan as a new run: catalog items first,
-// then customer by customer. It returns the per-customer results; the
+// then usage.concurrency customers at a time. It returns the per-customer results; the
 // error is set when the run could not be recorded or was interrupted (the
 // run then stays resumable with Resume).
 //
