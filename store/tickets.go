@@ -36,7 +36,10 @@ type TicketLink struct {
 	ClosedAt      time.Time
 	PendingCreate bool
 	PendingSince  time.Time
-	UpdatedAt     time.Time // set by the store
+	// NotePending is the digest of a note a run was about to add to the
+	// ticket; empty when none is in flight.
+	NotePending string
+	UpdatedAt   time.Time // set by the store
 }
 
 // TicketLinkFilter narrows TicketLinks; zero fields do not filter.
@@ -56,16 +59,16 @@ func (h *handle) SaveTicketLink(ctx context.Context, l TicketLink) error {
 	}
 	alertIDs, _ := json.Marshal(ids) // a []string always encodes
 	_, err := h.exec(ctx, `INSERT INTO ticket_links (link_key, tenant_id, company_id, ticket_id, summary, state, severity,
-			occurrences, alert_ids, first_seen, last_alert_at, closed_at, pending_create, pending_since, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			occurrences, alert_ids, first_seen, last_alert_at, closed_at, pending_create, pending_since, note_pending, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (link_key) DO UPDATE SET tenant_id = excluded.tenant_id, company_id = excluded.company_id,
 			ticket_id = excluded.ticket_id, summary = excluded.summary, state = excluded.state, severity = excluded.severity,
 			occurrences = excluded.occurrences, alert_ids = excluded.alert_ids, first_seen = excluded.first_seen,
 			last_alert_at = excluded.last_alert_at, closed_at = excluded.closed_at, pending_create = excluded.pending_create,
-			pending_since = excluded.pending_since, updated_at = excluded.updated_at`,
+			pending_since = excluded.pending_since, note_pending = excluded.note_pending, updated_at = excluded.updated_at`,
 		l.Key, l.TenantID, idArg(l.CompanyID), idArg(l.TicketID), l.Summary, l.State, l.Severity, l.Occurrences, string(alertIDs),
 		h.d.timeArg(l.FirstSeen), h.d.timeArg(l.LastAlertAt), h.d.timeArg(l.ClosedAt), l.PendingCreate,
-		h.d.timeArg(l.PendingSince), h.d.timeArg(h.now()))
+		h.d.timeArg(l.PendingSince), l.NotePending, h.d.timeArg(h.now()))
 	if err != nil {
 		return classify(err, "store ticket link %s", l.Key)
 	}
@@ -131,7 +134,7 @@ func (h *handle) DeleteTicketLink(ctx context.Context, key string) error {
 
 func (h *handle) ticketLinks(ctx context.Context, where string, args ...any) ([]TicketLink, error) {
 	rows, err := h.query(ctx, `SELECT link_key, tenant_id, company_id, ticket_id, summary, state, severity, occurrences,
-			alert_ids, first_seen, last_alert_at, closed_at, pending_create, pending_since, updated_at
+			alert_ids, first_seen, last_alert_at, closed_at, pending_create, pending_since, note_pending, updated_at
 		FROM ticket_links `+where+` ORDER BY tenant_id, link_key`, args...)
 	if err != nil {
 		return nil, classify(err, "read ticket links")
@@ -144,7 +147,7 @@ func (h *handle) ticketLinks(ctx context.Context, where string, args ...any) ([]
 		var alertIDs string
 		if err := rows.Scan(&l.Key, &l.TenantID, &company, &ticket, &l.Summary, &l.State, &l.Severity, &l.Occurrences,
 			&alertIDs, timeScanner{&l.FirstSeen}, timeScanner{&l.LastAlertAt}, timeScanner{&l.ClosedAt}, &l.PendingCreate,
-			timeScanner{&l.PendingSince}, timeScanner{&l.UpdatedAt}); err != nil {
+			timeScanner{&l.PendingSince}, &l.NotePending, timeScanner{&l.UpdatedAt}); err != nil {
 			return nil, classify(err, "read ticket links")
 		}
 		l.CompanyID, l.TicketID = company.Int64, ticket.Int64

@@ -34,7 +34,7 @@ func (r *tenantRun) apply(ctx context.Context, prev *store.TicketLink, act ticke
 			return nil
 		}
 	case ticket.AppendNote:
-		err, counter = r.noteThenPatch(ctx, id, act.Note, r.priorityOps(act.Priority)), &r.counts.Noted
+		err, counter = r.noteThenPatch(ctx, prev, act.Note, r.priorityOps(act.Priority)), &r.counts.Noted
 	case ticket.Reopen:
 		err = r.update(ctx, id, append([]connectwise.PatchOp{connectwise.Replace("status", connectwise.Ref(r.rf.statusNew))},
 			r.priorityOps(act.Priority)...))
@@ -44,15 +44,15 @@ func (r *tenantRun) apply(ctx context.Context, prev *store.TicketLink, act ticke
 			return r.apply(ctx, prev, ticket.Decide(l, open, r.now, r.st.rule), open)
 		}
 		if err == nil {
-			err = r.ensureNote(ctx, id, act.Note)
+			err = r.ensureNote(ctx, prev, act.Note)
 		}
 		counter = &r.counts.Reopened
 	case ticket.Close:
-		err, counter = r.close(ctx, id, act.Note), &r.counts.Closed
+		err, counter = r.close(ctx, prev, act.Note), &r.counts.Closed
 	case ticket.Resolve:
-		err, counter = r.ensureNote(ctx, id, act.Note), &r.counts.Resolved
+		err, counter = r.ensureNote(ctx, prev, act.Note), &r.counts.Resolved
 	case ticket.RecordClose:
-		err = r.acknowledge(ctx, id, act)
+		err = r.acknowledge(ctx, prev, act)
 	default:
 		return fmt.Errorf("unknown ticket action %q", act.Kind)
 	}
@@ -69,11 +69,11 @@ func (r *tenantRun) apply(ctx context.Context, prev *store.TicketLink, act ticke
 // close explains, then closes. The PATCH path is the same as for any
 // edit, so a 403 gets advice naming the function closing needs (§a.2 R9)
 // rather than the client's generic Service Tickets hint.
-func (r *tenantRun) close(ctx context.Context, id int64, note string) error {
-	if err := r.ensureNote(ctx, id, note); err != nil {
+func (r *tenantRun) close(ctx context.Context, l *store.TicketLink, note string) error {
+	if err := r.ensureNote(ctx, l, note); err != nil {
 		return err
 	}
-	err := r.update(ctx, id, []connectwise.PatchOp{connectwise.Replace("status", connectwise.Ref(r.rf.statusClosed))})
+	err := r.update(ctx, l.TicketID, []connectwise.PatchOp{connectwise.Replace("status", connectwise.Ref(r.rf.statusClosed))})
 	if isStatus(err, http.StatusForbidden) {
 		return &adviceError{err: err, advice: "give the API member's security role Service Desk > Close Service Tickets " +
 			"Edit level All, or turn tickets.close_on_resolve off"}
@@ -81,14 +81,14 @@ func (r *tenantRun) close(ctx context.Context, id int64, note string) error {
 	return err
 }
 
-func (r *tenantRun) noteThenPatch(ctx context.Context, id int64, note string, ops []connectwise.PatchOp) error {
-	if err := r.ensureNote(ctx, id, note); err != nil {
+func (r *tenantRun) noteThenPatch(ctx context.Context, l *store.TicketLink, note string, ops []connectwise.PatchOp) error {
+	if err := r.ensureNote(ctx, l, note); err != nil {
 		return err
 	}
 	if len(ops) == 0 {
 		return nil
 	}
-	return r.update(ctx, id, ops)
+	return r.update(ctx, l.TicketID, ops)
 }
 
 func (r *tenantRun) priorityOps(sev ticket.Severity) []connectwise.PatchOp {
@@ -101,7 +101,7 @@ func (r *tenantRun) priorityOps(sev ticket.Severity) []connectwise.PatchOp {
 // acknowledge acknowledges the alerts of a ticket a person closed, when
 // tickets.acknowledge_on_close asks for it. An alert already gone (404)
 // needs nothing more.
-func (r *tenantRun) acknowledge(ctx context.Context, ticketID int64, act ticket.Action) error {
+func (r *tenantRun) acknowledge(ctx context.Context, l *store.TicketLink, act ticket.Action) error {
 	for _, id := range act.Acknowledge {
 		_, err := r.s.Sophos.AlertAction(ctx, r.tenant, r.alerts[id], "acknowledge")
 		r.audit("POST", "/common/v1/alerts/"+id+"/actions", "sophos_alert", 0, map[string]string{"alert_id": id, "action": "acknowledge"}, err)
@@ -113,7 +113,7 @@ func (r *tenantRun) acknowledge(ctx context.Context, ticketID int64, act ticket.
 	if act.Note == "" {
 		return nil
 	}
-	return r.ensureNote(ctx, ticketID, act.Note)
+	return r.ensureNote(ctx, l, act.Note)
 }
 
 // create opens the ticket of a key without making a second one: the intent

@@ -12,8 +12,10 @@
 // (pending_create) before the POST, so a run after a crash settles it by
 // asking ConnectWise instead of making a second ticket. A pass holds the
 // store's ticket sync lease, so no other process creates tickets while a
-// listing is in use. Notes are checked against the ticket's notes before they
-// are added, so a repeated run does not repeat them either.
+// listing is in use. A note's digest is stored on its link before the note
+// is added (NotePending) and cleared with the link after the action; only a
+// run that finds it set reads the ticket's notes first, so a repeated run
+// does not repeat a note either.
 //
 // One tenant's failure (a 403 without Partner Assistance, say) is recorded
 // on that tenant with advice, and the others go on.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"centralpsa/emu"
+	"centralpsa/sophosemu"
 	"centralpsa/store"
 	"centralpsa/ticket"
 )
@@ -159,5 +160,41 @@ func TestOnePassAtATime(t *testing.T) {
 	}
 	if res := b.run(); res.Totals.Created == 0 {
 		t.Fatalf("pass after the lease was released: %s", res.Summary())
+	}
+}
+
+// TestClosingReadsNoNotes: a pass that closes tickets adds the closing
+// note without reading the ticket's notes first, because no earlier
+// attempt left that note pending (TestCloseForbidden shows the read after
+// one did).
+func TestClosingReadsNoNotes(t *testing.T) {
+	t.Parallel()
+	b := setup(t, bundleOptions{})
+	var ids []string
+	for i := range 3 {
+		ids = append(ids, b.raise(0, sophosemu.AlertSpec{Type: outOfDate, AgentID: "d" + string(rune('1'+i))}))
+	}
+	if res := b.run(); res.Totals.Created != 3 {
+		t.Fatalf("first pass: %s", res.Summary())
+	}
+	for _, id := range ids {
+		b.so.ClearAlert(id)
+	}
+	b.cw.Log().Reset()
+	if res := b.run(); res.Totals.Closed != 3 || res.Failed() != 0 {
+		t.Fatalf("closing pass: %s", res.Summary())
+	}
+	reads, posts := 0, 0
+	for _, r := range b.cw.Log().Requests() {
+		if strings.HasSuffix(r.Path, "/notes") {
+			if r.Method == http.MethodGet {
+				reads++
+			} else {
+				posts++
+			}
+		}
+	}
+	if reads != 0 || posts != 3 {
+		t.Errorf("closing 3 tickets: %d notes read, %d added; want 0 and 3", reads, posts)
 	}
 }

@@ -2,6 +2,8 @@ package ticketsync
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -217,19 +219,29 @@ func observe(ctx context.Context, cw *connectwise.Client, ids []int64, batch int
 	return closed, gone, nil
 }
 
-// ensureNote adds text to a ticket unless the ticket already has it, so
-// a run repeated after a failure half-way does not repeat its notes.
+// ensureNote adds text to the ticket of link l unless the ticket already
+// has it, so a run repeated after a failure half-way does not repeat its
+// notes. The ticket's notes are read only when an earlier attempt may
+// have added this very note: the link's NotePending, stored before the
+// POST and cleared when the link is stored after the action, says so.
 // Texts are compared with their white space folded, because ConnectWise
 // may turn line breaks into spaces (doc §8, uncertain). Notes are
 // internal analysis: they document the automation without mailing the
 // customer.
-func (r *tenantRun) ensureNote(ctx context.Context, ticketID int64, text string) error {
-	has, err := r.hasNote(ctx, ticketID, text)
-	if err != nil || has {
+func (r *tenantRun) ensureNote(ctx context.Context, l *store.TicketLink, text string) error {
+	ticketID, digest := l.TicketID, noteDigest(text)
+	if l.NotePending == digest {
+		has, err := r.hasNote(ctx, ticketID, text)
+		if err != nil || has {
+			return err
+		}
+	}
+	l.NotePending = digest
+	if err := r.save(ctx, *l); err != nil {
 		return err
 	}
 	n := &connectwise.Note{Text: text, InternalAnalysisFlag: true}
-	_, err = r.s.CW.Tickets.CreateNote(ctx, int(ticketID), n)
+	_, err := r.s.CW.Tickets.CreateNote(ctx, int(ticketID), n)
 	r.audit("POST", fmt.Sprintf("/service/tickets/%d/notes", ticketID), "ticket_note", ticketID, n, err)
 	if errors.Is(err, connectwise.ErrOutcomeUnknown) {
 		if has, herr := r.hasNote(ctx, ticketID, text); herr == nil && has {
@@ -257,6 +269,12 @@ func (r *tenantRun) hasNote(ctx context.Context, ticketID int64, text string) (b
 }
 
 func fold(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// noteDigest names a note's text, white space folded, in NotePending.
+func noteDigest(text string) string {
+	sum := sha256.Sum256([]byte(fold(text)))
+	return "sha256:" + hex.EncodeToString(sum[:8])
+}
 
 // update applies patch operations to a ticket.
 func (r *tenantRun) update(ctx context.Context, ticketID int64, ops []connectwise.PatchOp) error {

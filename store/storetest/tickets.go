@@ -21,7 +21,7 @@ func exerciseTicketLinks(t *testing.T, newDSN NewDSNFunc) {
 		in := store.TicketLink{Key: "t1/Event::Endpoint::OutOfDate/d1", TenantID: "t1", CompanyID: 250, TicketID: 1501,
 			Summary: "Sophos Endpoint: Out of date on PC-1", State: store.TicketOpen, Severity: "high", Occurrences: 3,
 			AlertIDs: []string{"b", "a"}, FirstSeen: clockStart.Add(-time.Hour), LastAlertAt: clockStart,
-			PendingSince: clockStart.Add(-time.Minute)}
+			PendingSince: clockStart.Add(-time.Minute), NotePending: "sha256:0a1b"}
 		mustNoErr(t, b.db.SaveTicketLink(ctx, in))
 		got, err := b.db.TicketLink(ctx, in.Key)
 		mustNoErr(t, err)
