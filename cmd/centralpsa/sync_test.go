@@ -16,11 +16,7 @@ import (
 
 func TestSyncUsageCommand(t *testing.T) {
 	t.Parallel()
-	d, env := demoEnvVars(t)
-	if code, out, errOut := cli(t, env, "map", "auto"); code != 0 {
-		t.Fatalf("map auto: exit %d\n%s%s", code, out, errOut)
-	}
-	keepUsage(t, env, 1)
+	d, env := mappedDemo(t)
 	dbState := func() string {
 		db, err := store.Open(t.Context(), env["CENTRALPSA_DB"], store.Options{})
 		if err != nil {
@@ -100,6 +96,18 @@ func TestSyncUsageCommand(t *testing.T) {
 	if exit != 1 || !strings.Contains(out, "Finance > Agreements Edit") || !strings.Contains(errOut, "1 customer(s) failed") {
 		t.Fatalf("sync with a refused customer: exit %d\n%s%s", exit, out, errOut)
 	}
+}
+
+// mappedDemo is the demo's emulators with the tenants mapped by map auto
+// and usage sync on for one of them.
+func mappedDemo(t *testing.T) (*demoEnv, map[string]string) {
+	t.Helper()
+	d, env := demoEnvVars(t)
+	if code, out, errOut := cli(t, env, "map", "auto"); code != 0 {
+		t.Fatalf("map auto: exit %d\n%s%s", code, out, errOut)
+	}
+	keepUsage(t, env, 1)
+	return d, env
 }
 
 // keepUsage leaves usage sync on for the first n synced tenants only: the
@@ -188,11 +196,7 @@ func TestSyncUsageErrors(t *testing.T) {
 // run, which writes nothing, does not.
 func TestSyncUsageNotesUnfinishedRuns(t *testing.T) {
 	t.Parallel()
-	_, env := demoEnvVars(t)
-	if code, out, errOut := cli(t, env, "map", "auto"); code != 0 {
-		t.Fatalf("map auto: exit %d\n%s%s", code, out, errOut)
-	}
-	keepUsage(t, env, 1)
+	_, env := mappedDemo(t)
 	db, err := store.Open(t.Context(), env["CENTRALPSA_DB"], store.Options{})
 	if err != nil {
 		t.Fatal(err)

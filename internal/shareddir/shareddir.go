@@ -17,7 +17,7 @@ func Find(envVar string, rel ...string) (path string, ok bool) {
 		_, err := os.Stat(v)
 		return v, err == nil
 	}
-	root, err := moduleRoot()
+	root, err := ModuleRoot()
 	if err != nil {
 		return "", false
 	}
@@ -26,9 +26,9 @@ func Find(envVar string, rel ...string) (path string, ok bool) {
 	return path, err == nil
 }
 
-// moduleRoot walks up from the working directory to the folder holding
+// ModuleRoot walks up from the working directory to the folder holding
 // go.mod; tests run inside their package's folder.
-func moduleRoot() (string, error) {
+func ModuleRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err

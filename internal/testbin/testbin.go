@@ -17,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"centralpsa/internal/shareddir"
 )
 
 var build struct {
@@ -70,7 +72,7 @@ func compile() (string, error) {
 // readSources reads go.mod, go.sum and every .go file (and embedded asset
 // below web/) of the module.
 func readSources() error {
-	root, err := moduleRoot()
+	root, err := shareddir.ModuleRoot()
 	if err != nil {
 		return err
 	}
@@ -91,21 +93,4 @@ func readSources() error {
 		}
 		return nil
 	})
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("testbin: no go.mod above the test's directory")
-		}
-		dir = parent
-	}
 }
